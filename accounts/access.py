@@ -1,0 +1,82 @@
+"""The one door to every record: the user's school and capabilities, and the decorator that
+checks them.
+
+``CurrentSchoolMiddleware`` puts ``request.school``, ``request.roles`` and
+``request.capabilities`` on every request. Views declare what they need with
+``@requires(Capability.X)`` and reach records only through ``for_school`` (or a per-model
+helper built on it), so a record of another school is a 404 and its existence does not leak.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+
+from accounts.roles import Capability
+
+M = TypeVar("M", bound=models.Model)
+
+
+def requires(*capabilities: Capability, any_of: tuple[Capability, ...] = ()) -> Callable:
+    """Let the request through only for a logged-in user acting in a school whose roles there
+    hold every one of ``capabilities`` and, when given, at least one of ``any_of``. With
+    neither, any member of the school passes."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.school is None:
+                if request.user.memberships.exists():
+                    return redirect_to_login(request.get_full_path(), "accounts:choose_school")
+                raise PermissionDenied("You are not a member of any school in Harbour.")
+            missing = [c for c in capabilities if c not in request.capabilities]
+            if missing or (any_of and not set(any_of) & request.capabilities):
+                raise PermissionDenied("Your role in this school does not include this page.")
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capabilities = (capabilities, any_of)  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def has_capability(request: HttpRequest, capability: Capability) -> bool:
+    return capability in getattr(request, "capabilities", frozenset())
+
+
+def for_school(request: HttpRequest, queryset: models.QuerySet[M] | type[M], **lookup) -> M:
+    """Fetch one record of the user's current school, or 404.
+
+    ``queryset`` must have a ``school`` field (directly). Models that reach their school
+    through a parent narrow the queryset first and pass it here with ``school_path``.
+    """
+    school_path = lookup.pop("school_path", "school")
+    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    return get_object_or_404(qs.filter(**{school_path: request.school}), **lookup)
+
+
+def school_records(
+    request: HttpRequest, queryset: models.QuerySet[M] | type[M], school_path: str = "school"
+) -> models.QuerySet[M]:
+    """Every record of the user's current school, for list pages."""
+    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    return qs.filter(**{school_path: request.school})
+
+
+def back_to(request: HttpRequest, fallback: str):
+    """Redirect to a same-site ``next`` parameter, or to ``fallback``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)

@@ -1,0 +1,64 @@
+"""Writing the audit log. Services call ``audit_record`` for every change to a case record;
+views call it when they show a sensitive record (a pupil, a concern, a PDF)."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from accounts.models import AuditEvent
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    school=None,
+    obj: models.Model | None = None,
+    pupil_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    if request is not None:
+        actor = actor or (request.user if request.user.is_authenticated else None)
+        school = school or getattr(request, "school", None)
+    return AuditEvent.objects.create(
+        actor=actor,
+        school=school,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        pupil_id=pupil_id,
+        changes=_jsonable(changes or {}),
+        ip_address=client_ip(request) if request is not None else None,
+    )
+
+
+def changed_fields(before: models.Model, after: models.Model, fields: list[str]) -> dict:
+    """``{"field": [old, new]}`` for each of ``fields`` whose value differs."""
+    return {
+        name: [getattr(before, name), getattr(after, name)]
+        for name in fields
+        if getattr(before, name) != getattr(after, name)
+    }
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is set by whoever sends the request. Behind a proxy,
+    # the proxy is configured to set REMOTE_ADDR (gunicorn --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, models.Model):
+            return str(value)
+        return str(value)
+
+    return {key: plain(value) for key, value in changes.items()}

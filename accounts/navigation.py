@@ -1,0 +1,57 @@
+"""The service navigation: each entry is shown only to roles whose capability covers it.
+
+Later apps add their entry here, in the order a designated teacher would look for it.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    # Shown when the user holds any one of these; empty: any member of the school.
+    capabilities: tuple[Capability, ...] = ()
+
+
+NAVIGATION = [
+    NavItem("Home", "home"),
+    NavItem("Pupils", "pupils:cohort", (Capability.VIEW_COHORT,)),
+    NavItem("Concerns", "concerns:list", (Capability.RAISE_CONCERN,)),
+    NavItem("Dashboard", "reports:dashboard", (Capability.VIEW_DASHBOARD,)),
+    NavItem("Governors' report", "reports:governors", (Capability.VIEW_GOVERNORS_REPORT,)),
+    NavItem("Staff", "accounts:staff", (Capability.MANAGE_SCHOOL,)),
+    NavItem("Term dates", "schools:terms", (Capability.MANAGE_SCHOOL,)),
+    NavItem(
+        "Virtual Schools",
+        "schools:virtual_schools",
+        (Capability.VIEW_COHORT, Capability.MANAGE_SCHOOL),
+    ),
+    NavItem("Outbox", "notifications:outbox", (Capability.OVERSEE_RECORDS,)),
+    NavItem("Audit log", "accounts:audit", (Capability.OVERSEE_RECORDS,)),
+]
+
+
+def navigation_for(request) -> list[dict]:
+    if getattr(request, "school", None) is None:
+        return []
+    items = []
+    for item in NAVIGATION:
+        if item.capabilities and not set(item.capabilities) & request.capabilities:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # the app that owns it is not built yet
+            continue
+        items.append(
+            {"label": item.label, "url": url, "active": _is_active(request.path, url, item)}
+        )
+    return items
+
+
+def _is_active(path: str, url: str, item: NavItem) -> bool:
+    return path == url if item.url_name == "home" else path.startswith(url)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Harbour administration"
+admin.site.site_title = "Harbour administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("accounts/", include("accounts.urls")),
+    path("school/", include("schools.urls")),
+    path("outbox/", include("notifications.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "config.views.forbidden"
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PupilPremiumConfig(AppConfig):
+    name = "pupil_premium"

@@ -1,0 +1,117 @@
+from django.core.validators import RegexValidator
+from django.db import models
+
+three_digits = RegexValidator(r"^\d{3}$", "Enter the three-digit DfE local authority code")
+four_digits = RegexValidator(r"^\d{4}$", "Enter the four-digit DfE establishment number")
+urn_digits = RegexValidator(r"^\d{6,7}$", "Enter the school's six- or seven-digit URN")
+
+
+class School(models.Model):
+    name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=7, unique=True, validators=[urn_digits])
+    la_code = models.CharField("DfE local authority code", max_length=3, validators=[three_digits])
+    establishment_number = models.CharField(max_length=4, validators=[four_digits])
+    local_authority_name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["la_code", "establishment_number"], name="one_school_per_dfe_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def dfe_number(self) -> str:
+        """LAESTAB, as written on the CTF and in DfE returns: 873/4001."""
+        return f"{self.la_code}/{self.establishment_number}"
+
+
+class AcademicYear(models.Model):
+    """A school year, September to August, named by the calendar year it starts in."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="academic_years")
+    start_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "start_year"], name="one_year_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_year} to {self.start_year + 1}"
+
+
+class Term(models.Model):
+    class Name(models.TextChoices):
+        AUTUMN = "autumn", "Autumn"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=6, choices=Name.choices)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    half_term_first_day = models.DateField(
+        null=True, blank=True, help_text="First weekday of the half-term holiday"
+    )
+    half_term_last_day = models.DateField(
+        null=True, blank=True, help_text="Last weekday of the half-term holiday"
+    )
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "name"], name="one_term_of_each_name"),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_name_display()} term {self.academic_year}"
+
+
+class Closure(models.Model):
+    """Days inside a term when the school is closed to pupils: INSET, bank holidays, snow."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="closure_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.first_day} to {self.last_day})"
+
+
+class VirtualSchool(models.Model):
+    """A local authority's Virtual School: where PEPs and notices for its children go."""
+
+    local_authority_name = models.CharField(max_length=100)
+    la_code = models.CharField(
+        "DfE local authority code", max_length=3, unique=True, validators=[three_digits]
+    )
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["local_authority_name"]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority_name} Virtual School"

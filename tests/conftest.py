@@ -1,0 +1,82 @@
+"""Personas and fixtures shared by every app's tests.
+
+Clients are named by role (``dt_client``, ``dsl_client`` ...): each is signed in with a
+verified second factor at ``school``. ``other_school`` has its own designated teacher, for
+proving that one school never sees another's records.
+"""
+
+import pytest
+from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.roles import Role
+from tests.factories import MembershipFactory, SchoolFactory, TOTPDeviceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgresql_only(django_db_setup, django_db_blocker):
+    # The suite proves Harbour on the database it runs on in production; `make test` starts a
+    # throwaway PostgreSQL. Running it against SQLite would prove something else.
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit("Run the tests with `make test`: they need PostgreSQL and Redis.", 2)
+
+
+def sign_in(client, user):
+    """Sign ``user`` in on ``client`` as if they had given their password and a TOTP code."""
+    device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def member(school, *roles, **user_fields):
+    user = UserFactory(**user_fields)
+    for role in roles:
+        MembershipFactory(user=user, school=school, role=role)
+    return user
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Fenbridge Academy")
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory(name="Elsewhere Primary School")
+
+
+@pytest.fixture
+def make_client(db):
+    """``make_client(school, Role.X, ...)``: a fresh client signed in as a new member."""
+    from django.test import Client
+
+    def make(school, *roles, **user_fields):
+        return sign_in(Client(), member(school, *roles, **user_fields))
+
+    return make
+
+
+def _persona(role):
+    @pytest.fixture
+    def fixture(make_client, school):
+        return make_client(school, role)
+
+    return fixture
+
+
+dt_client = _persona(Role.DESIGNATED_TEACHER)
+dsl_client = _persona(Role.DSL)
+deputy_dsl_client = _persona(Role.DEPUTY_DSL)
+head_client = _persona(Role.HEADTEACHER)
+governor_client = _persona(Role.GOVERNOR)
+staff_client = _persona(Role.STAFF)
+school_admin_client = _persona(Role.ADMINISTRATOR)  # pytest-django owns `admin_client`
+
+
+@pytest.fixture
+def other_school_dt_client(make_client, other_school):
+    return make_client(other_school, Role.DESIGNATED_TEACHER)
