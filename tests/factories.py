@@ -92,4 +92,6 @@ def add_year(
 
 
 def add_closure(school: School, first: dt.date, last: dt.date | None = None, reason="INSET day"):
-    return Closure.objects.create(school=school, first_day=first, last_day=last or first, reason=reason)
+    return Closure.objects.create(
+        school=school, first_day=first, last_day=last or first, reason=reason
+    )

@@ -1,0 +1,67 @@
+"""Operations: the health check, the append-only audit log, the Django admin's door."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_says_unhealthy_when_the_broker_is_unreachable(client, settings):
+    from config.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_audit_log_refuses_update_in_the_database(school):
+    event = audit_record(action="pupil.viewed", school=school)
+    sql = "UPDATE accounts_auditevent SET action = 'nothing.happened' WHERE id = %s"
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+
+
+@pytest.mark.django_db
+def test_audit_log_refuses_delete_in_the_database(school):
+    event = audit_record(action="pupil.viewed", school=school)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM accounts_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_audit_log_has_no_update_or_delete_in_the_application(school):
+    event = audit_record(action="pupil.viewed", school=school)
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(PermissionError):
+        event.delete()
+    event.action = "x"
+    with pytest.raises(PermissionError):
+        event.save()
