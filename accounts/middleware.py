@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import capabilities_for
 

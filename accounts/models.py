@@ -57,7 +57,9 @@ class Membership(models.Model):
     """One role a user holds in one school. Several rows give the union of their roles."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

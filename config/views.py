@@ -43,6 +43,10 @@ def _check_broker() -> str:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            # Kombu's Redis transport connects lazily: a ping proves the server answers.
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None:
+                client.ping()
         return "ok"
     except Exception as error:
         logger.exception("healthz: broker unreachable")

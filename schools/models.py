@@ -69,7 +69,8 @@ class Term(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["academic_year", "name"], name="one_term_of_each_name"),
             models.CheckConstraint(
-                condition=models.Q(last_day__gte=models.F("first_day")), name="term_ends_after_start"
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="term_ends_after_start",
             ),
         ]
 

@@ -80,3 +80,9 @@ school_admin_client = _persona(Role.ADMINISTRATOR)  # pytest-django owns `admin_
 @pytest.fixture
 def other_school_dt_client(make_client, other_school):
     return make_client(other_school, Role.DESIGNATED_TEACHER)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs about half a second a password; the tests sign in hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

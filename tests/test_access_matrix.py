@@ -83,11 +83,12 @@ PAGES = [
 ]
 
 
-def _cases():
-    for page in PAGES:
-        for role in Role:
-            expected = 200 if role in page.allowed else 403
-            yield pytest.param(page, role, expected, id=f"{page.url_name}-{role.value}")
+def _cases() -> list:
+    return [
+        pytest.param(page, role, 200 if role in page.allowed else 403, id=f"{page.url_name}-{role}")
+        for page in PAGES
+        for role in Role
+    ]
 
 
 def _url(page: Page, school) -> str:

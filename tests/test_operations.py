@@ -15,14 +15,16 @@ def test_healthz_reports_database_and_broker(client):
 
 
 @pytest.mark.django_db
-def test_healthz_says_unhealthy_when_the_broker_is_unreachable(client, settings):
+def test_healthz_says_unhealthy_when_the_broker_is_unreachable(client):
     from config.celery import app
 
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery resolved broker_url into broker_write_url when it loaded; the check writes.
+    saved = app.conf.broker_write_url
+    app.conf.broker_write_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+        app.conf.broker_write_url = saved
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
     assert response.json()["database"] == "ok"

@@ -12,7 +12,7 @@ from accounts.models import Membership, User
 from accounts.roles import Role
 from schools.models import AcademicYear, Closure, School, Term
 
-DEMO_PASSWORD = "harbour-demo-password"
+DEMO_PASSWORD = "harbour-demo-password"  # noqa: S105 (fictional demo accounts only)
 DEMO_DOMAIN = "fenbridge.example"  # RFC 2606: never a real mailbox
 
 USERS = [
