@@ -48,6 +48,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import holidays
 from django.core.exceptions import ValidationError
 
 TERM_NAMES = ("autumn", "spring", "summer")
@@ -76,6 +77,11 @@ def financial_year_of(day: dt.date) -> int:
     31 March 2026 is 2025. Pupil premium, PP+ and Virtual School grants are paid by financial
     year, so a PP+ rate can change partway through a school year (DOMAIN.md 8 [S111][S114])."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+def england_bank_holidays(years: Iterable[int]) -> set[dt.date]:
+    """England's bank holidays in ``years``, including one-off days such as a coronation."""
+    return set(holidays.country_holidays("GB", subdiv="ENG", years=list(years)))
 
 
 def academic_year_label(start_year: int) -> str:
@@ -123,16 +129,19 @@ class TermDates:
         return self.half_term_first_day <= day <= self.half_term_last_day
 
 
-def add_working_days(day: dt.date, n: int, *, bank_holidays: Iterable[dt.date] = ()) -> dt.date:
+def add_working_days(
+    day: dt.date, n: int, *, bank_holidays: Iterable[dt.date] | None = None
+) -> dt.date:
     """The n-th working day after ``day`` (before it when ``n`` is negative; ``day`` itself
     when ``n`` is 0), with the same conventions as ``SchoolCalendar.add_school_days``.
 
     A working day is Monday to Friday and not a bank holiday; school holidays are working
-    days (DOMAIN.md 3.2 [S77]: the PEP's 10 and 20 working days). Harbour does not yet have a
-    source for England and Wales bank holidays, so unless the caller passes
-    ``bank_holidays`` every weekday counts; a deadline may therefore come a day or two early
-    around a bank holiday, never late.
+    days (DOMAIN.md 3.2 [S77]: the PEP's 10 and 20 working days). Bank holidays are
+    England's, from the ``holidays`` package, unless the caller passes its own.
     """
+    if bank_holidays is None:
+        years = range(day.year - 1, day.year + abs(n) // 200 + 2)
+        bank_holidays = england_bank_holidays(years)
     skip = set(bank_holidays)
     step = 1 if n > 0 else -1
     remaining = abs(n)

@@ -313,7 +313,11 @@ def test_financial_year_runs_april_to_march(day, expected):
 # --- Working days ------------------------------------------------------------------------
 def test_working_days_count_school_holidays_but_not_weekends():
     assert add_working_days(D(2025, 12, 19), 1) == D(2025, 12, 22)  # Friday to Monday
-    assert add_working_days(D(2025, 12, 22), 10) == D(2026, 1, 5)
+    # Christmas Day, Boxing Day and New Year's Day are England's bank holidays.
+    assert add_working_days(D(2025, 12, 22), 10) == D(2026, 1, 8)
+    assert add_working_days(D(2025, 12, 22), 10, bank_holidays=()) == D(2026, 1, 5)
+    # The 2023 coronation was a one-off bank holiday.
+    assert add_working_days(D(2023, 5, 5), 1) == D(2023, 5, 9)
     assert add_working_days(D(2025, 12, 22), 0) == D(2025, 12, 22)
     assert add_working_days(D(2025, 12, 22), -1) == D(2025, 12, 19)
 
