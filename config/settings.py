@@ -236,6 +236,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every render at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
