@@ -7,7 +7,10 @@ SCHOOL_SESSION_KEY = "harbour_school_id"
 
 # Pages a signed-in user may reach before finishing two-factor authentication.
 _BEFORE_SECOND_FACTOR = (
-    "/accounts/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/accounts/password-reset/",
     "/static/",
     "/healthz",
     "/accessibility",
