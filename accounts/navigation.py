@@ -5,6 +5,7 @@ Later apps add their entry here, in the order a designated teacher would look fo
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from accounts.roles import Capability
@@ -38,6 +39,9 @@ NAVIGATION = [
 
 def navigation_for(request) -> list[dict]:
     if getattr(request, "school", None) is None:
+        return []
+    # Before the second factor, the user has proved only their password: show nothing yet.
+    if settings.TWO_FACTOR_REQUIRED and not request.user.is_verified():
         return []
     items = []
     for item in NAVIGATION:
