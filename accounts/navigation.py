@@ -27,6 +27,8 @@ NAVIGATION = [
     NavItem("Governors' report", "reports:governors", (Capability.VIEW_GOVERNORS_REPORT,)),
     NavItem("Staff", "accounts:staff", (Capability.MANAGE_SCHOOL,)),
     NavItem("Term dates", "schools:terms", (Capability.MANAGE_SCHOOL,)),
+    # Administrators import the roll but do not see the cohort register itself.
+    NavItem("Import pupils", "pupil_imports:upload", (Capability.MANAGE_SCHOOL,)),
     NavItem(
         "Virtual Schools",
         "schools:virtual_schools",
@@ -51,11 +53,14 @@ def navigation_for(request) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # the app that owns it is not built yet
             continue
-        items.append(
-            {"label": item.label, "url": url, "active": _is_active(request.path, url, item)}
-        )
+        items.append({"label": item.label, "url": url, "active": False})
+    # The current page belongs to the entry with the longest matching address, so
+    # /pupils/import/ is "Import pupils", not "Pupils" too.
+    matching = [i for i in items if request.path == i["url"] or _under(request.path, i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return items
 
 
-def _is_active(path: str, url: str, item: NavItem) -> bool:
-    return path == url if item.url_name == "home" else path.startswith(url)
+def _under(path: str, url: str) -> bool:
+    return url != "/" and path.startswith(url)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("privacy", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("school/", include("schools.urls")),
+    path("pupils/import/", include("pupils.import_urls")),
+    path("pupils/", include("pupils.urls")),
     path("outbox/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

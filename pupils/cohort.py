@@ -1,0 +1,190 @@
+"""Which cohort group a child is in on a given day, and their national curriculum year.
+
+Pure functions over plain values, so the rules are tested at their boundaries without a
+database. ``pupils.selectors`` computes the same answers in SQL for lists; tests hold the two
+to each other.
+
+The groups (DESIGN.md; DOMAIN.md "How Harbour settles"), in order of precedence:
+
+1. **CiC**, a child in care: an in-care episode is in force that day.
+2. **CPiC**, a child previously in care: a previously-in-care episode (adoption, special
+   guardianship order, child arrangements order, adopted from state care abroad) is in force.
+3. **CWSW**, a child with a social worker: a Child in Need or Child Protection plan is in force,
+   or the last one ended within the previous 6 years. A child who was in care and went home
+   (not adopted, no SGO or CAO) counts here too: a looked-after child has a social worker, and
+   DfE's "children in need" measure, which the 6-year CWSW definition is built on, includes
+   looked-after children.
+
+Kinship care is shown alongside the group (a child can be in kinship care and in any group,
+or in none).
+
+**The 6-year rule, exactly.** An episode applies up to, not including, its end date (the day it
+ended; see ``pupils.models``). A child stays in the CWSW group for 6 years after that day and
+leaves the cohort on its sixth anniversary: a plan that ended on 10 March 2020 keeps the child
+in the group to 9 March 2026 inclusive, and they leave on 10 March 2026. A plan that ended on
+29 February leaves on 1 March six years later (the child keeps the full 6 years).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import models
+
+from pupils.models import EpisodeKind
+from schools.schooldays import academic_year_of
+
+CWSW_YEARS = 6
+
+IN_CARE = EpisodeKind.IN_CARE
+PREVIOUSLY_IN_CARE = EpisodeKind.PREVIOUSLY_IN_CARE
+CHILD_IN_NEED_PLAN = EpisodeKind.CHILD_IN_NEED_PLAN
+CHILD_PROTECTION_PLAN = EpisodeKind.CHILD_PROTECTION_PLAN
+KINSHIP_CARE = EpisodeKind.KINSHIP_CARE
+# Episodes during which the child had a social worker: they start the 6 years when they end.
+SOCIAL_WORKER_KINDS = (CHILD_PROTECTION_PLAN, CHILD_IN_NEED_PLAN, IN_CARE)
+
+
+class CohortGroup(models.TextChoices):
+    CIC = "cic", "Child in care"
+    CPIC = "cpic", "Child previously in care"
+    CWSW = "cwsw", "Child with a social worker"
+    NONE = "none", "Not in a group"
+
+
+class Episode(Protocol):
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class CohortStatus:
+    group: str  # a CohortGroup value
+    kinship_care: bool
+    # The day a CWSW child leaves the cohort, when every plan has an end date; None otherwise.
+    leaves_cohort_on: dt.date | None
+    # The episode that puts the child in their group (its responsible authority is theirs).
+    episode: Episode | None
+
+    @property
+    def label(self) -> str:
+        return CohortGroup(self.group).label
+
+    @property
+    def in_cohort(self) -> bool:
+        return self.group != CohortGroup.NONE or self.kinship_care
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 1 March in a year without one."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def cwsw_earliest_end(today: dt.date) -> dt.date:
+    """The earliest end date of a plan that still keeps a child in the CWSW group on ``today``:
+    a plan that ended on this day or later, ``add_years(end, 6) > today``."""
+    try:
+        six_years_ago = today.replace(year=today.year - CWSW_YEARS)
+    except ValueError:  # today is 29 February: a plan ending 28 Feb six years ago ran out.
+        six_years_ago = dt.date(today.year - CWSW_YEARS, 2, 28)
+    return six_years_ago + dt.timedelta(days=1)
+
+
+def in_force(episode: Episode, day: dt.date) -> bool:
+    return episode.start_date <= day and (episode.end_date is None or day < episode.end_date)
+
+
+def cohort_status(episodes: Iterable[Episode], on: dt.date) -> CohortStatus:
+    """The child's group on ``on`` from their episodes (any order)."""
+    started = [e for e in episodes if e.start_date <= on]
+    kinship = any(e.kind == KINSHIP_CARE and in_force(e, on) for e in started)
+    earliest_end = cwsw_earliest_end(on)
+    candidates = [
+        e
+        for e in started
+        if (e.kind in (IN_CARE, PREVIOUSLY_IN_CARE) and in_force(e, on))
+        or (e.kind in SOCIAL_WORKER_KINDS and (e.end_date is None or e.end_date >= earliest_end))
+    ]
+    if not candidates:
+        return CohortStatus(CohortGroup.NONE, kinship, None, None)
+    deciding = min(candidates, key=lambda e: deciding_rank(e, on))
+    group = (CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW)[deciding_rank(deciding, on)[0]]
+    leaves_on = None
+    if group == CohortGroup.CWSW:
+        social_work = [e for e in started if e.kind in SOCIAL_WORKER_KINDS]
+        ends = [e.end_date for e in social_work if e.end_date is not None]
+        if len(ends) == len(social_work):  # no plan is open
+            leaves_on = add_years(max(ends), CWSW_YEARS)
+    return CohortStatus(group, kinship, leaves_on, deciding)
+
+
+_KIND_RANK: dict[str, int] = {CHILD_PROTECTION_PLAN: 0, CHILD_IN_NEED_PLAN: 1, IN_CARE: 2}
+
+
+def deciding_rank(episode: Episode, on: dt.date) -> tuple[int, int, int, int, int, int]:
+    """Which episode puts the child in their group: the lowest rank wins.
+
+    In care today, then previously in care today, then the social-work episodes: one in force
+    before one that has ended, then the latest to end (an open one first), then a Child
+    Protection plan before a Child in Need plan before a care episode, then the latest to
+    start, then the latest entered.
+    ``pupils.selectors`` orders by the same key in SQL.
+    """
+    current = in_force(episode, on)
+    if current and episode.kind == IN_CARE:
+        group_rank = 0
+    elif current and episode.kind == PREVIOUSLY_IN_CARE:
+        group_rank = 1
+    else:
+        group_rank = 2
+    end_key = -episode.end_date.toordinal() if episode.end_date else -(10**9)
+    return (
+        group_rank,
+        0 if current else 1,
+        end_key,
+        _KIND_RANK.get(episode.kind, 9),
+        -episode.start_date.toordinal(),
+        -(getattr(episode, "pk", None) or 0),
+    )
+
+
+# --- National curriculum year -------------------------------------------------------------
+
+
+def nc_year_for_age(date_of_birth: dt.date, academic_year: int) -> int:
+    """The national curriculum year of a child's age group in the academic year starting in
+    September of ``academic_year``: 0 is Reception, 1 to 13 are Years 1 to 13, -1 Nursery.
+
+    In England a year group is the children born from 1 September to 31 August; they start
+    Reception in the September after their fourth birthday, the school year in which they turn
+    five (Education Act 1996 s8 and the School Admissions Code: a child must be offered a
+    full-time place in the September after their fourth birthday). So a child aged 4 on
+    31 August before the year starts is in Reception.
+    """
+    age_on_31_august = academic_year - date_of_birth.year
+    if (date_of_birth.month, date_of_birth.day) > (8, 31):
+        age_on_31_august -= 1
+    return age_on_31_august - 4
+
+
+def nc_year_for(date_of_birth: dt.date, offset: int, on: dt.date) -> int:
+    return nc_year_for_age(date_of_birth, academic_year_of(on)) + offset
+
+
+def nc_year_label(nc_year: int | None) -> str:
+    if nc_year is None:
+        return ""
+    if nc_year == 0:
+        return "Reception"
+    if nc_year < 0:
+        return "Nursery"
+    return f"Year {nc_year}"
+
+
+# The years a school in Harbour teaches, for choices: Nursery to Year 13.
+NC_YEAR_CHOICES = [(n, nc_year_label(n)) for n in range(-1, 14)]

@@ -1,0 +1,150 @@
+"""The cohort list's filters, search and sort, over ``pupils.selectors.pupils_for_cohort``.
+
+Every filter works on a column the selector annotates in SQL, so filtering never loads rows
+into Python.
+"""
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+from django.db.models import Q
+
+from accounts.models import User
+from pupils.cohort import NC_YEAR_CHOICES, CohortGroup
+from pupils.models import SenStatus
+from pupils.upn import normalise_upn
+from schools.models import VirtualSchool
+
+KINSHIP = "kinship"
+IN_COHORT = "in_cohort"
+GROUP_CHOICES = [
+    (IN_COHORT, "Any group, or kinship care"),
+    (CohortGroup.CIC.value, "Children in care (CiC)"),
+    (CohortGroup.CPIC.value, "Children previously in care (CPiC)"),
+    (CohortGroup.CWSW.value, "Children with a social worker (CWSW)"),
+    (KINSHIP, "Kinship care"),
+    (CohortGroup.NONE.value, "Not in a group"),
+]
+
+# Each sort option: (value, label, order_by).
+SORTS = [
+    ("name", "Last name, A to Z", ("legal_surname", "legal_forename", "pk")),
+    ("-name", "Last name, Z to A", ("-legal_surname", "-legal_forename", "-pk")),
+    ("year", "Year group, youngest first", ("nc_year", "legal_surname", "legal_forename", "pk")),
+    ("-year", "Year group, oldest first", ("-nc_year", "legal_surname", "legal_forename", "pk")),
+    ("group", "Group", ("group_order", "legal_surname", "legal_forename", "pk")),
+    ("authority", "Responsible authority", ("authority_name", "legal_surname", "pk")),
+]
+
+
+class CohortFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("q"),
+            Field.select("group"),
+            Field.select("nc_year"),
+            Field.select("sen_status"),
+            Field.select("key_adult"),
+            Field.select("authority"),
+            Field.checkbox("leavers", small=True),
+            Field.select("sort"),
+        )
+
+
+class CohortFilter(django_filters.FilterSet):
+    """``request`` gives the school (for the key adults to choose from) and ``today``."""
+
+    q = django_filters.CharFilter(label="Name or UPN", method="search")
+    group = django_filters.ChoiceFilter(
+        label="Group", choices=GROUP_CHOICES, method="filter_group", empty_label="All pupils"
+    )
+    nc_year = django_filters.ChoiceFilter(
+        label="Year group",
+        choices=[(str(n), label) for n, label in NC_YEAR_CHOICES],
+        field_name="nc_year",
+        empty_label="Any year",
+    )
+    sen_status = django_filters.ChoiceFilter(
+        label="SEN", choices=SenStatus.choices, empty_label="Any"
+    )
+    key_adult = django_filters.ChoiceFilter(
+        label="Key adult", field_name="key_adult_id", empty_label="Anyone"
+    )
+    authority = django_filters.ChoiceFilter(
+        label="Responsible authority", field_name="authority_id", empty_label="Any"
+    )
+    leavers = django_filters.BooleanFilter(
+        label="Include pupils who have left",
+        method="include_leavers",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(value, label) for value, label, _ in SORTS],
+        method="sort_by",
+        empty_label=None,
+    )
+
+    class Meta:
+        form = CohortFilterForm
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, school, today, **kwargs):
+        self.school = school
+        self.today = today
+        super().__init__(data, *args, **kwargs)
+        staff = (
+            User.objects.filter(memberships__school=school, is_active=True)
+            .distinct()
+            .order_by("full_name")
+            .values_list("pk", "full_name")
+        )
+        self.filters["key_adult"].extra["choices"] = [(str(pk), name) for pk, name in staff]
+        self.filters["authority"].extra["choices"] = [
+            (str(vs.pk), vs.local_authority_name) for vs in VirtualSchool.objects.all()
+        ]
+
+    def filter_queryset(self, queryset):
+        # Leavers are out unless asked for, and the list is sorted by name unless asked
+        # otherwise: both must apply when the filter's own field is empty too.
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("leavers"):
+            queryset = queryset.filter(
+                Q(leaving_date__isnull=True) | Q(leaving_date__gte=self.today)
+            )
+        if not self.form.cleaned_data.get("sort"):
+            queryset = self.sort_by(queryset, "sort", "name")
+        return queryset
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        if not words:
+            return queryset
+        upn = normalise_upn(value)
+        by_name = Q()
+        for word in words:
+            by_name &= (
+                Q(legal_forename__icontains=word)
+                | Q(legal_surname__icontains=word)
+                | Q(preferred_forename__icontains=word)
+                | Q(preferred_surname__icontains=word)
+            )
+        return queryset.filter(by_name | Q(upn__icontains=upn))
+
+    def filter_group(self, queryset, name, value):
+        if value == IN_COHORT:
+            return queryset.filter(~Q(cohort_group=CohortGroup.NONE) | Q(kinship_care=True))
+        if value == KINSHIP:
+            return queryset.filter(kinship_care=True)
+        return queryset.filter(cohort_group=value)
+
+    def include_leavers(self, queryset, name, value):
+        return queryset  # applied in filter_queryset
+
+    def sort_by(self, queryset, name, value):
+        order = next((o for v, _, o in SORTS if v == value), SORTS[0][2])
+        return queryset.order_by(*order)

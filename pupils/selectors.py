@@ -1,0 +1,208 @@
+"""Reads of pupils: the cohort list with each child's group computed in SQL, and the record
+shown on a child's page.
+
+``pupils_for_cohort`` annotates the same answers ``pupils.cohort.cohort_status`` gives in
+Python (tests hold the two to each other), so the list filters, sorts and paginates in the
+database with a constant number of queries whatever the page size.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+
+from pupils.cohort import (
+    CHILD_IN_NEED_PLAN,
+    CHILD_PROTECTION_PLAN,
+    CWSW_YEARS,
+    IN_CARE,
+    KINSHIP_CARE,
+    PREVIOUSLY_IN_CARE,
+    SOCIAL_WORKER_KINDS,
+    CohortGroup,
+    CohortStatus,
+    add_years,
+    cohort_status,
+    cwsw_earliest_end,
+    nc_year_for,
+)
+from pupils.models import CareEpisode, Contact, ContactKind, LeavingTask, Pupil
+from schools.schooldays import academic_year_of
+
+GROUP_ORDER = [CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW, CohortGroup.NONE]
+
+
+def _in_force(today: dt.date) -> Q:
+    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gt=today))
+
+
+def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
+    """The episode that puts the child in their group, first: ordered as
+    ``pupils.cohort.deciding_rank`` (in care, then previously in care, then the plans)."""
+    in_force = _in_force(today)
+    relevant = (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE])) | (
+        Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today)))
+    )
+    return (
+        CareEpisode.objects.filter(relevant, pupil=OuterRef("pk"))
+        .annotate(
+            group_rank=Case(
+                When(in_force & Q(kind=IN_CARE), then=Value(0)),
+                When(in_force & Q(kind=PREVIOUSLY_IN_CARE), then=Value(1)),
+                default=Value(2),
+            ),
+            force_rank=Case(When(in_force, then=Value(0)), default=Value(1)),
+            kind_rank=Case(
+                When(kind=CHILD_PROTECTION_PLAN, then=Value(0)),
+                When(kind=CHILD_IN_NEED_PLAN, then=Value(1)),
+                When(kind=IN_CARE, then=Value(2)),
+                default=Value(9),
+            ),
+        )
+        .order_by(
+            "group_rank",
+            "force_rank",
+            F("end_date").desc(nulls_first=True),
+            "kind_rank",
+            "-start_date",
+            "-pk",
+        )
+    )
+
+
+def with_cohort(pupils: QuerySet[Pupil], *, today: dt.date) -> QuerySet[Pupil]:
+    """Annotate each pupil with their cohort on ``today``: ``cohort_group``, ``group_order``,
+    ``kinship_care``, ``nc_year``, ``authority_id``, ``authority_name``, ``key_adult_id``,
+    ``key_adult_name`` and what ``leaves_cohort_on`` needs. All in the one query."""
+    episodes = CareEpisode.objects.filter(pupil=OuterRef("pk"))
+    in_force = _in_force(today)
+    social_work = episodes.filter(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today)
+    group = Case(
+        When(Exists(episodes.filter(in_force, kind=IN_CARE)), then=Value(CohortGroup.CIC.value)),
+        When(
+            Exists(episodes.filter(in_force, kind=PREVIOUSLY_IN_CARE)),
+            then=Value(CohortGroup.CPIC.value),
+        ),
+        When(
+            Exists(
+                social_work.filter(
+                    Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today))
+                )
+            ),
+            then=Value(CohortGroup.CWSW.value),
+        ),
+        default=Value(CohortGroup.NONE.value),
+    )
+    deciding = _deciding_episode(today)
+    key_adult = Contact.objects.filter(
+        in_force, pupil=OuterRef("pk"), kind=ContactKind.KEY_ADULT
+    ).order_by("-start_date", "-pk")
+    # Year of the child's age group: Reception (0) for a child aged 4 on 31 August before the
+    # academic year starts (pupils.cohort.nc_year_for_age), plus the school's offset.
+    born_autumn = Case(When(date_of_birth__month__gte=9, then=Value(1)), default=Value(0))
+    nc_year = ExpressionWrapper(
+        Value(academic_year_of(today) - 4)
+        - ExtractYear("date_of_birth")
+        - born_autumn
+        + F("nc_year_offset"),
+        output_field=IntegerField(),
+    )
+    return pupils.annotate(
+        cohort_group=group,
+        group_order=Case(
+            *(When(cohort_group=g.value, then=Value(i)) for i, g in enumerate(GROUP_ORDER)),
+            output_field=IntegerField(),
+        ),
+        kinship_care=Exists(episodes.filter(in_force, kind=KINSHIP_CARE)),
+        social_work_open=Exists(social_work.filter(end_date__isnull=True)),
+        social_work_last_end=Subquery(
+            social_work.filter(end_date__isnull=False).order_by("-end_date").values("end_date")[:1]
+        ),
+        authority_id=Subquery(deciding.values("responsible_authority_id")[:1]),
+        authority_name=Subquery(deciding.values("responsible_authority__local_authority_name")[:1]),
+        key_adult_id=Subquery(key_adult.values("user_id")[:1]),
+        key_adult_name=Subquery(key_adult.values("user__full_name")[:1]),
+        nc_year=nc_year,
+    )
+
+
+def leaves_cohort_on(pupil: Pupil) -> dt.date | None:
+    """For a pupil annotated by ``with_cohort``: the day a CWSW child leaves the cohort, or
+    None while a plan is open (or the child is in another group)."""
+    if pupil.cohort_group != CohortGroup.CWSW or pupil.social_work_open:  # type: ignore[attr-defined]
+        return None
+    last_end = pupil.social_work_last_end  # type: ignore[attr-defined]
+    return add_years(last_end, CWSW_YEARS) if last_end else None
+
+
+def pupils_for_cohort(school, *, today: dt.date) -> QuerySet[Pupil]:
+    """Every pupil of ``school`` with their cohort on ``today``, leavers included (the filter
+    decides whether to show them)."""
+    return with_cohort(Pupil.objects.filter(school=school), today=today)
+
+
+# --- The child's page -----------------------------------------------------------------------
+
+
+@dataclass
+class PupilRecord:
+    pupil: Pupil
+    today: dt.date
+    status: CohortStatus
+    nc_year: int
+    episodes: list[CareEpisode]
+    current_contacts: list[Contact]
+    past_contacts: list[Contact]
+    leaving_tasks: list[LeavingTask]
+    key_adults: list[Contact] = field(default_factory=list)
+
+    @property
+    def responsible_authority(self):
+        episode = self.status.episode
+        return getattr(episode, "responsible_authority", None)
+
+    @property
+    def open_tasks(self) -> list[LeavingTask]:
+        return [t for t in self.leaving_tasks if not t.is_done]
+
+
+PUPIL_RECORD_PREFETCH = (
+    "care_episodes__responsible_authority",
+    "care_episodes__created_by",
+    "contacts__user",
+    "contacts__virtual_school",
+    "leaving_tasks__completed_by",
+)
+
+
+def pupil_record(pupil: Pupil, *, today: dt.date) -> PupilRecord:
+    """What the child's page shows, from ``pupil`` with ``PUPIL_RECORD_PREFETCH`` prefetched
+    (the chronology reads the same prefetched rows)."""
+    episodes = list(pupil.care_episodes.all())
+    contacts = list(pupil.contacts.all())
+    current = [c for c in contacts if c.in_force_on(today) or c.start_date > today]
+    return PupilRecord(
+        pupil=pupil,
+        today=today,
+        status=cohort_status(episodes, today),
+        nc_year=nc_year_for(pupil.date_of_birth, pupil.nc_year_offset, today),
+        episodes=episodes,
+        current_contacts=current,
+        past_contacts=[c for c in contacts if c not in current],
+        leaving_tasks=list(pupil.leaving_tasks.all()),
+        key_adults=[c for c in current if c.kind == ContactKind.KEY_ADULT],
+    )

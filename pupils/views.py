@@ -1,0 +1,427 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import requires
+from accounts.audit import audit_record
+from accounts.roles import Capability
+from pupils import services
+from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil_for
+from pupils.chronology import chronology_for
+from pupils.cohort import CohortGroup, nc_year_for, nc_year_label
+from pupils.filters import CohortFilter
+from pupils.forms import (
+    CareEpisodeForm,
+    ContactForm,
+    EndDateForm,
+    LeavingForm,
+    LeavingTaskForm,
+    PupilForm,
+)
+from pupils.models import ContactKind
+from pupils.selectors import PUPIL_RECORD_PREFETCH, leaves_cohort_on, pupil_record
+from pupils.selectors import pupils_for_cohort as cohort_queryset
+
+PAGE_SIZE = 50
+
+
+def _saved(form, write) -> bool:
+    """Call the service ``write``; on a ValidationError put its messages on the form's fields
+    (or above the form) so the page shows them in the error summary, and return False."""
+    try:
+        write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def _form_page(request, form, *, title, pupil=None, button="Save", lede="", cancel_url=""):
+    if pupil is not None and not cancel_url:
+        cancel_url = reverse("pupils:pupil", args=[pupil.pk])
+    return render(
+        request,
+        "pupils/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "lede": lede,
+            "pupil": pupil,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+# --- The cohort list -------------------------------------------------------------------------
+
+
+def _cohort_filter(request) -> CohortFilter:
+    today = timezone.localdate()
+    return CohortFilter(
+        request.GET,
+        queryset=cohort_queryset(request.school, today=today),
+        school=request.school,
+        today=today,
+    )
+
+
+@requires(Capability.VIEW_COHORT)
+def cohort(request):
+    filterset = _cohort_filter(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for pupil in page:
+        pupil.leaves_cohort_on = leaves_cohort_on(pupil)
+    return render(
+        request,
+        "pupils/cohort.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "today": filterset.today,
+            "can_edit": Capability.EDIT_PUPILS in request.capabilities,
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "UPN",
+    "Legal first name",
+    "Legal last name",
+    "Preferred first name",
+    "Preferred last name",
+    "Date of birth",
+    "Year group",
+    "Group",
+    "Kinship care",
+    "Leaves the cohort on",
+    "Responsible authority",
+    "Key adult",
+    "SEN",
+    "Free school meals",
+    "Admission date",
+    "Last day on roll",
+]
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@requires(Capability.VIEW_COHORT)
+def cohort_csv(request):
+    filterset = _cohort_filter(request)
+    today = filterset.today
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for pupil in filterset.qs.iterator():
+        count += 1
+        leaves = leaves_cohort_on(pupil)
+        writer.writerow(
+            _cell(v)
+            for v in (
+                pupil.upn,
+                pupil.legal_forename,
+                pupil.legal_surname,
+                pupil.preferred_forename,
+                pupil.preferred_surname,
+                pupil.date_of_birth.isoformat(),
+                nc_year_label(pupil.nc_year),
+                CohortGroup(pupil.cohort_group).label,
+                "Yes" if pupil.kinship_care else "No",
+                leaves and leaves.isoformat(),
+                pupil.authority_name,
+                pupil.key_adult_name,
+                pupil.get_sen_status_display(),
+                "Yes" if pupil.free_school_meals else "No",
+                pupil.admission_date and pupil.admission_date.isoformat(),
+                pupil.leaving_date and pupil.leaving_date.isoformat(),
+            )
+        )
+    audit_record(
+        action="cohort.exported",
+        request=request,
+        changes={"pupils": count, "filters": request.GET.urlencode()},
+    )
+    return response
+
+
+# --- The child's page ------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_COHORT)
+def pupil(request, pk: int):
+    child = pupil_for(request, pk)
+    prefetch_related_objects([child], *PUPIL_RECORD_PREFETCH)
+    record = pupil_record(child, today=timezone.localdate())
+    chronology = chronology_for(child, request)
+    audit_record(action="pupil.viewed", request=request, obj=child, pupil_id=child.pk)
+    return render(
+        request,
+        "pupils/pupil.html",
+        {
+            "pupil": child,
+            "record": record,
+            "chronology": chronology,
+            "nc_year": nc_year_label(record.nc_year),
+            "contact_kinds": ContactKind,
+            "can_edit": Capability.EDIT_PUPILS in request.capabilities,
+        },
+    )
+
+
+# --- Changes ---------------------------------------------------------------------------------
+
+
+@requires(Capability.EDIT_PUPILS)
+def pupil_add(request):
+    form = PupilForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def write():
+            created["pupil"] = services.pupil_create(
+                school=request.school,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if _saved(form, write):
+            messages.success(request, f"{created['pupil'].display_name} added")
+            return redirect("pupils:pupil", pk=created["pupil"].pk)
+    return _form_page(
+        request,
+        form,
+        title="Add a pupil",
+        button="Add pupil",
+        cancel_url=reverse("pupils:cohort"),
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pupil_edit(request, pk: int):
+    child = pupil_for(request, pk)
+    today = timezone.localdate()
+    initial = PupilForm.initial_for(
+        child, nc_year_for(child.date_of_birth, child.nc_year_offset, today)
+    )
+    form = PupilForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.pupil_update(
+                pupil=child, by=request.user, today=today, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Pupil details saved")
+            return redirect("pupils:pupil", pk=child.pk)
+    return _form_page(request, form, title=f"Edit {child.display_name}'s details", pupil=child)
+
+
+@requires(Capability.EDIT_PUPILS)
+def episode_add(request, pk: int):
+    child = pupil_for(request, pk)
+    form = CareEpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.care_episode_add(
+                pupil=child, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Status added")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#status")
+    return _form_page(
+        request, form, title=f"Add to {child.display_name}'s status history", pupil=child
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def episode_edit(request, pk: int, episode_pk: int):
+    child = pupil_for(request, pk)
+    episode = care_episode_for(request, child, episode_pk)
+    initial = {name: getattr(episode, name) for name in services.EPISODE_FIELDS}
+    form = CareEpisodeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.care_episode_update(
+                episode=episode, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Status corrected")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#status")
+    return _form_page(request, form, title=f"Correct {episode}", pupil=child)
+
+
+@requires(Capability.EDIT_PUPILS)
+def episode_end(request, pk: int, episode_pk: int):
+    child = pupil_for(request, pk)
+    episode = care_episode_for(request, child, episode_pk)
+    form = EndDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.care_episode_end(
+                episode=episode,
+                by=request.user,
+                end_date=form.cleaned_data["end_date"],
+                request=request,
+            )
+
+        if _saved(form, write):
+            messages.success(request, f"{episode.get_kind_display()} ended")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#status")
+    return _form_page(request, form, title=f"End: {episode}", pupil=child, button="Save end date")
+
+
+@requires(Capability.EDIT_PUPILS)
+def contact_add(request, pk: int, kind: str):
+    child = pupil_for(request, pk)
+    if kind not in ContactKind.values:
+        raise Http404("No such kind of contact")
+    form = ContactForm(request.POST or None, kind=kind, school=request.school)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.contact_add(
+                pupil=child, by=request.user, kind=kind, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, f"{ContactKind(kind).label} added")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#contacts")
+    label = ContactKind(kind).label
+    return _form_page(
+        request, form, title=f"Add {label[0].lower() + label[1:]}", pupil=child, button="Add"
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def contact_edit(request, pk: int, contact_pk: int):
+    child = pupil_for(request, pk)
+    contact = contact_for(request, child, contact_pk)
+    form = ContactForm(
+        request.POST or None,
+        kind=contact.kind,
+        school=request.school,
+        initial={name: getattr(contact, name) for name in services.CONTACT_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.contact_update(
+                contact=contact, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Contact saved")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#contacts")
+    return _form_page(request, form, title=f"Edit {contact}", pupil=child)
+
+
+@requires(Capability.EDIT_PUPILS)
+def contact_end(request, pk: int, contact_pk: int):
+    child = pupil_for(request, pk)
+    contact = contact_for(request, child, contact_pk)
+    form = EndDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.contact_end(
+                contact=contact,
+                by=request.user,
+                end_date=form.cleaned_data["end_date"],
+                request=request,
+            )
+
+        if _saved(form, write):
+            messages.success(request, f"{contact.person_name} is no longer involved")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#contacts")
+    return _form_page(
+        request,
+        form,
+        title=f"{contact.person_name} is no longer involved",
+        pupil=child,
+        lede="Their details stay on the child's record, marked as past.",
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pupil_leave(request, pk: int):
+    child = pupil_for(request, pk)
+    form = LeavingForm(
+        request.POST or None,
+        initial={
+            "leaving_date": child.leaving_date,
+            "destination": child.destination,
+            "destination_school_name": child.destination_school_name,
+            "destination_school_urn": child.destination_school_urn,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.pupil_leave(pupil=child, by=request.user, request=request, **form.cleaned_data)
+
+        if _saved(form, write):
+            messages.success(request, f"Leaving recorded for {child.display_name}")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#leaving")
+    return _form_page(
+        request,
+        form,
+        title=f"{child.display_name} is leaving",
+        pupil=child,
+        button="Record leaving",
+        lede="For a child in the cohort this starts the transition checklist, including the "
+        "DSL's transfer of the child protection file.",
+    )
+
+
+@requires(Capability.VIEW_COHORT, any_of=(Capability.EDIT_PUPILS, Capability.ACT_ON_CONCERNS))
+def leaving_task_complete(request, pk: int, task_pk: int):
+    child = pupil_for(request, pk)
+    task = leaving_task_for(request, child, task_pk)
+    if task.capability not in request.capabilities:
+        raise PermissionDenied("Only the DSL team can record the child protection file transfer.")
+    form = LeavingTaskForm(
+        request.POST or None, task=task, initial={"completed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.leaving_task_complete(
+                task=task,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if _saved(form, write):
+            messages.success(request, f"Recorded: {task.get_item_display()}")
+            return redirect(reverse("pupils:pupil", args=[child.pk]) + "#leaving")
+    return _form_page(
+        request, form, title=task.get_item_display(), pupil=child, button="Record as done"
+    )

@@ -1,0 +1,230 @@
+"""Cohort groups and national curriculum years, at their boundaries, with injected dates.
+
+The 6-year rule: a plan that ended on day E keeps the child in the CWSW group until the day
+before E's sixth anniversary; they leave the cohort on the anniversary (pupils.cohort).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from pupils.cohort import (
+    CohortGroup,
+    add_years,
+    cohort_status,
+    cwsw_earliest_end,
+    nc_year_for,
+    nc_year_for_age,
+    nc_year_label,
+)
+from pupils.models import EpisodeKind as K
+from pupils.selectors import leaves_cohort_on, pupils_for_cohort
+from tests.pupil_factories import CareEpisodeFactory, PupilFactory
+
+D = dt.date
+
+
+@dataclass
+class Ep:
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+def group(episodes, on):
+    return cohort_status(episodes, on).group
+
+
+# --- National curriculum year -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "academic_year", "expected"),
+    [
+        (D(2018, 9, 1), 2023, 0),  # oldest in the Reception class of 2023
+        (D(2019, 8, 31), 2023, 0),  # youngest in the same class
+        (D(2019, 9, 1), 2023, -1),  # one day younger: Nursery
+        (D(2018, 8, 31), 2023, 1),  # one day older: Year 1
+        (D(2012, 5, 31), 2025, 9),  # 13 on 31 August 2025
+        (D(2008, 12, 25), 2025, 12),
+        (D(2007, 1, 1), 2024, 13),
+    ],
+)
+def test_nc_year_follows_the_september_to_august_cohort(born, academic_year, expected):
+    assert nc_year_for_age(born, academic_year) == expected
+
+
+def test_nc_year_moves_up_on_1_september_not_1_january():
+    born = D(2015, 10, 3)
+    assert nc_year_for(born, 0, D(2026, 8, 31)) == 5
+    assert nc_year_for(born, 0, D(2026, 9, 1)) == 6
+    assert nc_year_for(born, 0, D(2027, 1, 1)) == 6
+
+
+def test_an_override_is_kept_as_an_offset_so_it_rolls_over():
+    born = D(2015, 10, 3)
+    assert nc_year_for(born, -1, D(2025, 10, 1)) == 4
+    assert nc_year_for(born, -1, D(2026, 10, 1)) == 5
+
+
+def test_nc_year_labels():
+    assert [nc_year_label(n) for n in (-1, 0, 1, 13)] == [
+        "Nursery",
+        "Reception",
+        "Year 1",
+        "Year 13",
+    ]
+
+
+# --- The groups -----------------------------------------------------------------------------
+
+
+def test_child_in_care_on_the_first_day_and_not_on_the_day_it_ended():
+    care = Ep(K.IN_CARE, D(2024, 3, 1), D(2025, 3, 14))
+    assert group([care], D(2024, 2, 29)) == CohortGroup.NONE
+    assert group([care], D(2024, 3, 1)) == CohortGroup.CIC
+    assert group([care], D(2025, 3, 13)) == CohortGroup.CIC
+    # A looked-after child had a social worker: after care they are CWSW for 6 years.
+    assert group([care], D(2025, 3, 14)) == CohortGroup.CWSW
+
+
+def test_in_care_beats_previously_in_care_beats_a_plan():
+    episodes = [
+        Ep(K.CHILD_PROTECTION_PLAN, D(2020, 1, 1)),
+        Ep(K.PREVIOUSLY_IN_CARE, D(2021, 1, 1)),
+        Ep(K.IN_CARE, D(2023, 1, 1), D(2024, 1, 1)),
+    ]
+    assert group(episodes, D(2020, 6, 1)) == CohortGroup.CWSW
+    assert group(episodes, D(2021, 6, 1)) == CohortGroup.CPIC
+    assert group(episodes, D(2023, 6, 1)) == CohortGroup.CIC
+    assert group(episodes, D(2024, 6, 1)) == CohortGroup.CPIC
+
+
+def test_kinship_care_is_shown_alongside_any_group_or_none():
+    kinship = Ep(K.KINSHIP_CARE, D(2022, 1, 1))
+    assert cohort_status([kinship], D(2023, 1, 1)).group == CohortGroup.NONE
+    assert cohort_status([kinship], D(2023, 1, 1)).kinship_care
+    assert cohort_status([kinship], D(2023, 1, 1)).in_cohort
+    both = cohort_status([kinship, Ep(K.IN_CARE, D(2022, 1, 1))], D(2023, 1, 1))
+    assert (both.group, both.kinship_care) == (CohortGroup.CIC, True)
+
+
+def test_an_episode_that_has_not_started_does_not_count():
+    future = Ep(K.IN_CARE, D(2026, 1, 1))
+    assert cohort_status([future], D(2025, 12, 31)).group == CohortGroup.NONE
+
+
+def test_six_years_run_out_on_the_anniversary_of_the_plan_ending():
+    plan = Ep(K.CHILD_IN_NEED_PLAN, D(2018, 5, 1), D(2020, 3, 10))
+    last_day = cohort_status([plan], D(2026, 3, 9))
+    assert last_day.group == CohortGroup.CWSW
+    assert last_day.leaves_cohort_on == D(2026, 3, 10)
+    assert group([plan], D(2026, 3, 10)) == CohortGroup.NONE
+
+
+def test_a_plan_ending_on_29_february_keeps_the_child_until_28_february():
+    plan = Ep(K.CHILD_PROTECTION_PLAN, D(2019, 1, 1), D(2020, 2, 29))
+    assert cohort_status([plan], D(2026, 2, 28)).leaves_cohort_on == D(2026, 3, 1)
+    assert group([plan], D(2026, 2, 28)) == CohortGroup.CWSW
+    assert group([plan], D(2026, 3, 1)) == CohortGroup.NONE
+
+
+def test_five_years_eleven_months_after_is_in_six_years_one_month_after_is_out():
+    today = D(2026, 11, 23)
+    still_in = Ep(K.CHILD_IN_NEED_PLAN, D(2019, 1, 1), D(2020, 12, 23))
+    run_out = Ep(K.CHILD_IN_NEED_PLAN, D(2019, 1, 1), D(2020, 10, 23))
+    assert group([still_in], today) == CohortGroup.CWSW
+    assert group([run_out], today) == CohortGroup.NONE
+
+
+def test_the_last_plan_to_end_sets_the_date_and_an_open_plan_has_none():
+    older = Ep(K.CHILD_PROTECTION_PLAN, D(2015, 1, 1), D(2016, 1, 1))
+    later = Ep(K.CHILD_IN_NEED_PLAN, D(2016, 1, 1), D(2021, 7, 20))
+    assert cohort_status([older, later], D(2024, 1, 1)).leaves_cohort_on == D(2027, 7, 20)
+    open_plan = Ep(K.CHILD_IN_NEED_PLAN, D(2023, 1, 1))
+    status = cohort_status([older, later, open_plan], D(2024, 1, 1))
+    assert (status.group, status.leaves_cohort_on) == (CohortGroup.CWSW, None)
+
+
+def test_add_years_turns_29_february_into_1_march():
+    assert add_years(D(2020, 2, 29), 6) == D(2026, 3, 1)
+    assert add_years(D(2020, 2, 29), 4) == D(2024, 2, 29)
+    assert add_years(D(2020, 3, 10), 6) == D(2026, 3, 10)
+
+
+def test_earliest_end_agrees_with_the_rule_for_every_day_of_eight_years():
+    # The SQL filter uses cwsw_earliest_end; the rule is add_years(end, 6) > today.
+    day = D(2026, 1, 1)
+    while day < D(2034, 1, 1):
+        earliest = cwsw_earliest_end(day)
+        assert add_years(earliest, 6) > day
+        assert add_years(earliest - dt.timedelta(days=1), 6) <= day
+        day += dt.timedelta(days=1)
+
+
+# --- The same answers in SQL -----------------------------------------------------------------
+
+BOUNDARY_CASES = [
+    # (episodes as (kind, start, end), the day, expected group)
+    ([(K.IN_CARE, D(2024, 3, 1), D(2025, 3, 14))], D(2025, 3, 13), "cic"),
+    ([(K.IN_CARE, D(2024, 3, 1), D(2025, 3, 14))], D(2025, 3, 14), "cwsw"),
+    ([(K.CHILD_IN_NEED_PLAN, D(2018, 5, 1), D(2020, 3, 10))], D(2026, 3, 9), "cwsw"),
+    ([(K.CHILD_IN_NEED_PLAN, D(2018, 5, 1), D(2020, 3, 10))], D(2026, 3, 10), "none"),
+    ([(K.CHILD_PROTECTION_PLAN, D(2019, 1, 1), D(2020, 2, 29))], D(2026, 2, 28), "cwsw"),
+    ([(K.CHILD_PROTECTION_PLAN, D(2019, 1, 1), D(2020, 2, 29))], D(2026, 3, 1), "none"),
+    (
+        [(K.PREVIOUSLY_IN_CARE, D(2021, 1, 1), None), (K.CHILD_IN_NEED_PLAN, D(2020, 1, 1), None)],
+        D(2022, 1, 1),
+        "cpic",
+    ),
+    ([(K.KINSHIP_CARE, D(2021, 1, 1), None)], D(2022, 1, 1), "none"),
+    ([(K.IN_CARE, D(2026, 1, 1), None)], D(2025, 12, 31), "none"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("episodes", "day", "expected"), BOUNDARY_CASES)
+def test_the_list_query_gives_the_same_group_as_the_rule(school, episodes, day, expected):
+    pupil = PupilFactory(school=school, date_of_birth=D(2012, 1, 1))
+    for kind, start, end in episodes:
+        CareEpisodeFactory(pupil=pupil, kind=kind, start_date=start, end_date=end)
+    annotated = pupils_for_cohort(school, today=day).get(pk=pupil.pk)
+    status = cohort_status(list(pupil.care_episodes.all()), day)
+    assert annotated.cohort_group == status.group == expected
+    assert leaves_cohort_on(annotated) == status.leaves_cohort_on
+
+
+@pytest.mark.django_db
+def test_the_list_query_names_the_authority_of_the_deciding_episode(school):
+    from tests.factories import VirtualSchoolFactory
+
+    herts, halton = VirtualSchoolFactory(la_code="919"), VirtualSchoolFactory(la_code="876")
+    pupil = PupilFactory(school=school, date_of_birth=D(2012, 1, 1))
+    CareEpisodeFactory(
+        pupil=pupil,
+        kind=K.CHILD_IN_NEED_PLAN,
+        start_date=D(2018, 1, 1),
+        end_date=D(2020, 1, 1),
+        responsible_authority=halton,
+    )
+    CareEpisodeFactory(
+        pupil=pupil,
+        kind=K.IN_CARE,
+        start_date=D(2020, 1, 1),
+        end_date=D(2023, 1, 1),
+        responsible_authority=herts,
+    )
+    for day, expected in ((D(2019, 1, 1), halton), (D(2022, 1, 1), herts), (D(2024, 1, 1), herts)):
+        annotated = pupils_for_cohort(school, today=day).get(pk=pupil.pk)
+        status = cohort_status(list(pupil.care_episodes.all()), day)
+        assert annotated.authority_id == expected.pk
+        assert status.episode.responsible_authority == expected
+
+
+@pytest.mark.django_db
+def test_the_list_query_computes_the_nc_year_with_its_offset(school):
+    pupil = PupilFactory(school=school, date_of_birth=D(2015, 10, 3), nc_year_offset=-1)
+    for day, expected in ((D(2026, 8, 31), 4), (D(2026, 9, 1), 5)):
+        assert pupils_for_cohort(school, today=day).get(pk=pupil.pk).nc_year == expected
+        assert nc_year_for(pupil.date_of_birth, -1, day) == expected

@@ -1,0 +1,105 @@
+"""The child's page: who may open it, what it shows, and that every open is audited."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from pupils.models import EpisodeKind as K
+from tests.pupil_factories import CareEpisodeFactory, ContactFactory, KeyAdultFactory, PupilFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def url(pupil):
+    return reverse("pupils:pupil", args=[pupil.pk])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("dt_client", 200),
+        ("dsl_client", 200),
+        ("deputy_dsl_client", 200),
+        ("head_client", 200),
+        ("governor_client", 403),
+        ("staff_client", 403),
+        ("school_admin_client", 403),
+    ],
+)
+def test_who_may_open_a_childs_record(request, pupil, persona, status):
+    client = request.getfixturevalue(persona)
+    assert client.get(url(pupil)).status_code == status
+
+
+def test_a_child_of_another_school_is_not_found(other_school_dt_client, pupil):
+    assert other_school_dt_client.get(url(pupil)).status_code == 404
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client, pupil):
+    response = client.get(url(pupil))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_every_open_is_audited_with_the_pupil(dt_client, pupil):
+    dt_client.get(url(pupil))
+    dt_client.get(url(pupil))
+    events = AuditEvent.objects.filter(action="pupil.viewed", pupil_id=pupil.pk)
+    assert events.count() == 2
+    assert events.first().school == pupil.school
+
+
+def test_a_refused_open_is_not_recorded_as_a_view(governor_client, pupil):
+    governor_client.get(url(pupil))
+    assert not AuditEvent.objects.filter(action="pupil.viewed").exists()
+
+
+def test_shows_key_facts_contacts_history_and_chronology(dt_client, pupil, school):
+    CareEpisodeFactory(
+        pupil=pupil, kind=K.CHILD_IN_NEED_PLAN, start_date=D(2019, 1, 7), end_date=D(2021, 2, 1)
+    )
+    CareEpisodeFactory(pupil=pupil, kind=K.IN_CARE, start_date=D(2024, 1, 8), legal_basis="s31")
+    ContactFactory(
+        pupil=pupil, name="Dan Price", team="Children in care team", start_date=D(2024, 1, 8)
+    )
+    from accounts.roles import Role
+    from tests.conftest import member
+
+    KeyAdultFactory(
+        pupil=pupil,
+        user=member(school, Role.STAFF, full_name="Sam Turner"),
+        start_date=D(2024, 2, 1),
+    )
+    response = dt_client.get(url(pupil))
+    text = response.text
+    assert "Amelia Okonkwo" in text
+    assert "Child in care" in text
+    assert "Section 31: care order" in text
+    assert "Dan Price" in text and "Children in care team" in text
+    assert "Sam Turner" in text
+    assert "In care started" in text and "Child in Need plan ended" in text
+    assert text.index("In care started") < text.index("Child in Need plan ended")
+
+
+def test_a_cwsw_child_shows_the_day_they_leave_the_cohort(dt_client, school):
+    import time_machine
+
+    pupil = PupilFactory(school=school, date_of_birth=D(2012, 1, 1))
+    CareEpisodeFactory(
+        pupil=pupil,
+        kind=K.CHILD_PROTECTION_PLAN,
+        start_date=D(2019, 1, 1),
+        end_date=D(2020, 12, 23),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0)):
+        response = dt_client.get(url(pupil))
+    assert "Leaves the cohort on 23 December 2026" in response.text
+
+
+def test_edit_links_only_for_roles_that_may_edit(dt_client, dsl_client, pupil):
+    edit = reverse("pupils:pupil_edit", args=[pupil.pk])
+    assert edit in dt_client.get(url(pupil)).text
+    assert edit not in dsl_client.get(url(pupil)).text
