@@ -7,10 +7,10 @@ Running it again changes nothing: a child whose UPN is already on the school's r
 it is.
 """
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-import calendar
 from django.db import transaction
 
 from accounts.models import User
@@ -369,9 +369,7 @@ def _create(school, child: Child, upn: str, today, authorities, users) -> Pupil:
         admission_date=admitted,
         sen_status=child.sen,
         ehc_plan_review_date=(
-            _shift(today, months=2 + child.year % 5)
-            if child.sen == SenStatus.EHC_PLAN
-            else None
+            _shift(today, months=2 + child.year % 5) if child.sen == SenStatus.EHC_PLAN else None
         ),
         free_school_meals=child.fsm,
     )

@@ -5,9 +5,6 @@ role must get 403, a signed-out visitor is sent to sign in, and a record of anot
 a 404 even for a role that may open the page (so its existence does not leak).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import reverse
 
@@ -16,13 +13,8 @@ from notifications.models import OutboxMessage
 from schools.models import Closure, Term
 from tests.conftest import member, sign_in
 from tests.factories import add_year
-from tests.pupil_factories import CareEpisodeFactory, ContactFactory, PupilFactory
-
-ALL = frozenset(Role)
-MANAGERS = frozenset({Role.HEADTEACHER, Role.ADMINISTRATOR})
-COHORT = frozenset({Role.DESIGNATED_TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-PUPIL_EDITORS = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
-IMPORTERS = PUPIL_EDITORS | {Role.ADMINISTRATOR}
+from tests.matrix import ALL, COHORT, MANAGERS, Page
+from tests.pupils.matrix import PUPIL_PAGES
 
 
 def _term(school) -> dict:
@@ -58,34 +50,7 @@ def _outbox_message(school) -> dict:
     return {"pk": message.pk}
 
 
-def _pupil(school) -> dict:
-    return {"pk": PupilFactory(school=school).pk}
-
-
-def _pupil_and_kind(school) -> dict:
-    return {**_pupil(school), "kind": "social_worker"}
-
-
-def _episode(school) -> dict:
-    episode = CareEpisodeFactory(pupil=PupilFactory(school=school))
-    return {"pk": episode.pupil_id, "episode_pk": episode.pk}
-
-
-def _contact(school) -> dict:
-    contact = ContactFactory(pupil=PupilFactory(school=school))
-    return {"pk": contact.pupil_id, "contact_pk": contact.pk}
-
-
-@dataclass(frozen=True)
-class Page:
-    url_name: str
-    allowed: frozenset[Role]
-    # Builds the URL's kwargs for a record belonging to the given school.
-    record: Callable[..., dict] | None = None
-    kwargs: dict = field(default_factory=dict)
-
-
-PAGES = [
+FOUNDATION_PAGES = [
     Page("home", ALL),
     Page("accounts:choose_school", ALL),
     Page("accounts:staff", MANAGERS),
@@ -100,23 +65,9 @@ PAGES = [
     Page("schools:virtual_schools", COHORT | MANAGERS),
     Page("schools:virtual_school_add", MANAGERS),
     Page("notifications:outbox", MANAGERS),
-    # Issue 3: the cohort register and the child's record.
-    Page("pupils:cohort", COHORT),
-    Page("pupils:cohort_csv", COHORT),
-    Page("pupils:pupil_add", PUPIL_EDITORS),
-    Page("pupils:pupil", COHORT, record=_pupil),
-    Page("pupils:pupil_edit", PUPIL_EDITORS, record=_pupil),
-    Page("pupils:pupil_leave", PUPIL_EDITORS, record=_pupil),
-    Page("pupils:episode_add", PUPIL_EDITORS, record=_pupil),
-    Page("pupils:episode_edit", PUPIL_EDITORS, record=_episode),
-    Page("pupils:episode_end", PUPIL_EDITORS, record=_episode),
-    Page("pupils:contact_add", PUPIL_EDITORS, record=_pupil_and_kind),
-    Page("pupils:contact_edit", PUPIL_EDITORS, record=_contact),
-    Page("pupils:contact_end", PUPIL_EDITORS, record=_contact),
-    Page("pupil_imports:upload", IMPORTERS),
-    Page("pupil_imports:template", IMPORTERS),
-    Page("notifications:outbox_message", MANAGERS, record=_outbox_message),
 ]
+
+PAGES = FOUNDATION_PAGES + PUPIL_PAGES
 
 
 def _cases() -> list:

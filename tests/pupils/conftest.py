@@ -1,26 +1,11 @@
 import datetime as dt
 
 import pytest
-from django.urls import NoReverseMatch, clear_url_caches, reverse
 
 from accounts.roles import Role
 from tests.conftest import member
 from tests.factories import VirtualSchoolFactory
 from tests.pupil_factories import PupilFactory
-
-
-@pytest.fixture(autouse=True)
-def _pupils_mounted(settings):
-    # config/urls.py mounts the app at /pupils/; until it does, mount it for these tests.
-    try:
-        reverse("pupils:cohort")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.pupils.urls"
-        clear_url_caches()
-        yield
-        clear_url_caches()
-        return
-    yield
 
 
 @pytest.fixture

@@ -1,29 +1,15 @@
 """The pupils app's rows for the permission matrix (tests/test_access_matrix.py).
 
-Each row has the fields of that module's ``Page`` (url_name, allowed, record, kwargs), so the
-matrix can take them as they are: ``PAGES += PUPIL_PAGES``. ``test_pupil_access_matrix.py``
-runs them here too, so they are proved before the matrix adopts them.
+The rows use ``tests.matrix.Page``; ``tests/test_access_matrix.py`` proves them.
 """
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from accounts.roles import Role
 from pupils.models import EpisodeKind, LeavingTask
+from tests.matrix import COHORT, DSL_TEAM, EDITORS, Page
 from tests.pupil_factories import CareEpisodeFactory, ContactFactory, PupilFactory
-
-COHORT = frozenset({Role.DESIGNATED_TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-EDITORS = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
-DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-
-
-@dataclass(frozen=True)
-class Page:
-    url_name: str
-    allowed: frozenset[Role]
-    record: Callable[..., dict] | None = None
-    kwargs: dict = field(default_factory=dict)
 
 
 def _pupil(school) -> dict:
@@ -67,6 +53,8 @@ PUPIL_PAGES = [
     Page("pupils:contact_add", EDITORS, record=_contact_kind),
     Page("pupils:contact_edit", EDITORS, record=_contact),
     Page("pupils:contact_end", EDITORS, record=_contact),
+    Page("pupil_imports:upload", EDITORS | {Role.ADMINISTRATOR}),
+    Page("pupil_imports:template", EDITORS | {Role.ADMINISTRATOR}),
     Page(
         "pupils:leaving_task_complete",
         EDITORS,

@@ -1,0 +1,413 @@
+"""The PEP pages: who may open each, forms posted as a browser posts them, a locked PEP shown
+read-only, and the query counts of the list pages.
+
+The clock is frozen on Monday 12 October 2026, a school day in the autumn term."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from accounts.roles import Role
+from peps import services
+from peps.models import PepAttendee, PersonalEducationPlan
+from schools.models import Term
+from tests.conftest import member, sign_in
+from tests.factories import add_year
+from tests.peps.conftest import D, fill
+from tests.peps.factories import (
+    AttendeeFactory,
+    CompletedPepFactory,
+    PepFactory,
+    SdqFactory,
+    TargetFactory,
+)
+from tests.pupil_factories import CareEpisodeFactory, PupilFactory
+
+MONDAY = dt.datetime(2026, 10, 12, 9, 0, tzinfo=dt.UTC)
+
+READ = frozenset({Role.DESIGNATED_TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+WRITE = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
+SETTINGS = WRITE | {Role.ADMINISTRATOR}
+
+
+@pytest.fixture(autouse=True)
+def _monday():
+    with time_machine.travel(MONDAY, tick=False):
+        yield
+
+
+def _records(school) -> dict:
+    """A child in care at ``school`` with a completed autumn PEP and a spring draft that
+    reviews it: every kind of record a PEP URL names."""
+    if not Term.objects.filter(academic_year__school=school).exists():
+        add_year(school, 2026)
+    terms = {t.name: t for t in Term.objects.filter(academic_year__school=school)}
+    pupil = PupilFactory(school=school)
+    CareEpisodeFactory(pupil=pupil, start_date=D(2022, 1, 10))
+    autumn = CompletedPepFactory(pupil=pupil, term=terms["autumn"])
+    reviewed = TargetFactory(pep=autumn)
+    draft = PepFactory(pupil=pupil, term=terms["spring"])
+    return {
+        "pupil": pupil,
+        "draft": draft,
+        "completed": autumn,
+        "target": TargetFactory(pep=draft),
+        "reviewed": reviewed,
+        "attendee": AttendeeFactory(pep=draft),
+    }
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    allowed: frozenset
+    kwargs: Callable[[dict], dict] | None = None
+    method: str = "get"
+
+
+def _pupil(r):
+    return {"pupil_id": r["pupil"].pk}
+
+
+def _draft(r):
+    return {"pk": r["draft"].pk}
+
+
+PAGES = [
+    Page("peps:compliance", READ),
+    Page("peps:settings", SETTINGS),
+    Page("peps:pupil_peps", READ, _pupil),
+    Page("peps:pep_start", WRITE, _pupil),
+    Page("peps:sdq_add", WRITE, _pupil),
+    Page("peps:pep", READ, _draft),
+    Page("peps:pep_pdf", READ, _draft),
+    Page("peps:pep_edit", WRITE, _draft),
+    Page("peps:attendee_add", WRITE, _draft),
+    Page("peps:attainment_add", WRITE, _draft),
+    Page("peps:target_add", WRITE, _draft),
+    Page("peps:target_edit", WRITE, lambda r: {**_draft(r), "target_id": r["target"].pk}),
+    Page("peps:target_review", WRITE, lambda r: {**_draft(r), "target_id": r["reviewed"].pk}),
+    Page("peps:pep_complete", WRITE, _draft),
+    Page("peps:pep_discard", WRITE, _draft),
+    Page("peps:pep_correct", WRITE, lambda r: {"pk": r["completed"].pk}),
+    Page(
+        "peps:attendee_remove",
+        WRITE,
+        lambda r: {**_draft(r), "attendee_id": r["attendee"].pk},
+        method="post",
+    ),
+    Page(
+        "peps:target_remove",
+        WRITE,
+        lambda r: {**_draft(r), "target_id": r["target"].pk},
+        method="post",
+    ),
+]
+
+
+def _url(page, records):
+    return reverse(page.url_name, kwargs=page.kwargs(records) if page.kwargs else {})
+
+
+def _cases():
+    for page in PAGES:
+        for role in Role:
+            expected = (200 if page.method == "get" else 302) if role in page.allowed else 403
+            yield pytest.param(page, role, expected, id=f"{page.url_name}-{role.value}")
+
+
+@pytest.mark.parametrize(("page", "role", "expected"), list(_cases()))
+def test_role_in_own_school(client, school, page, role, expected):
+    url = _url(page, _records(school))
+    sign_in(client, member(school, role))
+    assert getattr(client, page.method)(url).status_code == expected
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.kwargs], ids=lambda p: p.url_name)
+def test_record_of_another_school_is_not_found(client, school, other_school, page):
+    _records(school)
+    url = _url(page, _records(other_school))
+    sign_in(client, member(school, Role.DESIGNATED_TEACHER))
+    assert getattr(client, page.method)(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_name)
+def test_signed_out_visitor_is_sent_to_sign_in(client, school, page):
+    response = getattr(client, page.method)(_url(page, _records(school)))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- The journey as a browser posts it -------------------------------------------------------
+
+
+def test_designated_teacher_starts_records_and_completes_a_pep(
+    dt_client, child, autumn, cambridgeshire
+):
+    response = dt_client.get(reverse("peps:pupil_peps", args=[child.pk]))
+    body = response.content.decode()
+    assert "Not due yet" in body
+    assert "Due by 18 December 2026: 45 school days left." in body
+
+    response = dt_client.post(reverse("peps:pep_start", args=[child.pk]), {"term": str(autumn.pk)})
+    pep = PersonalEducationPlan.objects.get()
+    assert response["Location"] == reverse("peps:pep_edit", args=[pep.pk])
+
+    response = dt_client.post(
+        reverse("peps:pep_edit", args=[pep.pk]),
+        {
+            "meeting_date": "12/10/2026",
+            "meeting_place": "Room 2",
+            "voice_going_well": "Art club",
+            "voice_how_gathered": "At the meeting",
+            "sen_status": "none",
+            "attainment_scale": "secondary",
+            "attendance_percent": "97.2",
+            "next_meeting_date": "1 2 2027",
+        },
+    )
+    assert response.status_code == 302
+    dt_client.post(
+        reverse("peps:attendee_add", args=[pep.pk]),
+        {"name": "Amelia", "role": "child", "attendance": "present"},
+    )
+    dt_client.post(
+        reverse("peps:attainment_add", args=[pep.pk]),
+        {"subject": "Maths", "current": "4", "expected": "5"},
+    )
+    dt_client.post(
+        reverse("peps:target_add", args=[pep.pk]),
+        {
+            "area": "academic",
+            "action": "Maths tutoring",
+            "success_measure": "Grade 5 in the mock",
+            "responsible": "Mr Hale",
+            "due_by": "2027-02-01",
+            "pp_plus_amount": "300",
+            "pp_plus_purpose": "Tutoring",
+        },
+    )
+    response = dt_client.get(reverse("peps:pep_complete", args=[pep.pk]))
+    assert "Complete PEP" in response.content.decode()
+    response = dt_client.post(reverse("peps:pep_complete", args=[pep.pk]))
+    assert response.status_code == 302
+    pep.refresh_from_db()
+    assert pep.status == PersonalEducationPlan.Status.COMPLETED
+    assert str(pep.attendance_percent) == "97.2"
+    assert pep.meeting_date == D(2026, 10, 12)
+    assert pep.next_meeting_date == D(2027, 2, 1)
+    assert AuditEvent.objects.filter(action="pep.completed", pupil_id=child.pk).exists()
+
+
+def test_bad_input_shows_the_error_and_saves_nothing(dt_client, draft):
+    response = dt_client.post(
+        reverse("peps:pep_edit", args=[draft.pk]),
+        {"attendance_percent": "150", "voice_hard": "Reading", "attainment_scale": "secondary"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "Attendance cannot be more than 100%" in body
+    draft.refresh_from_db()
+    assert draft.voice_hard == ""
+
+
+def test_target_with_negative_pp_plus_is_refused_on_the_form(dt_client, draft):
+    response = dt_client.post(
+        reverse("peps:target_add", args=[draft.pk]), {"area": "academic", "pp_plus_amount": "-5"}
+    )
+    assert "The PP+ amount cannot be negative" in response.content.decode()
+    assert not draft.targets.exists()
+
+
+def test_the_complete_page_lists_what_is_missing(dt_client, draft):
+    response = dt_client.post(reverse("peps:pep_complete", args=[draft.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This PEP cannot be completed yet" in body
+    assert "Say how the child&#x27;s views were gathered" in body
+    draft.refresh_from_db()
+    assert draft.status == PersonalEducationPlan.Status.DRAFT
+
+
+def test_a_completed_pep_is_shown_read_only(dt_client, draft, teacher):
+    fill(draft, teacher, meeting=D(2026, 10, 12))
+    services.pep_complete(pep=draft, by=teacher, today=D(2026, 10, 12))
+    body = dt_client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
+    assert "Record the meeting" not in body
+    assert "Set a target" not in body
+    assert "Correct this PEP" in body
+    response = dt_client.get(reverse("peps:pep_edit", args=[draft.pk]))
+    assert response["Location"] == reverse("peps:pep", args=[draft.pk])
+    dt_client.post(reverse("peps:pep_edit", args=[draft.pk]), {"voice_hard": "changed"})
+    response = dt_client.post(
+        reverse("peps:attendee_remove", args=[draft.pk, draft.attendees.get().pk])
+    )
+    draft.refresh_from_db()
+    assert draft.voice_hard == "Maths tests make my tummy hurt"
+    assert draft.attendees.count() == 1
+
+
+def test_correcting_from_the_page_starts_version_two_and_keeps_version_one(
+    dt_client, draft, teacher
+):
+    fill(draft, teacher, meeting=D(2026, 10, 12))
+    services.pep_complete(pep=draft, by=teacher, today=D(2026, 10, 12))
+    response = dt_client.post(reverse("peps:pep_correct", args=[draft.pk]), {"reason": ""})
+    assert "Say what is wrong in the completed PEP" in response.content.decode()
+    response = dt_client.post(
+        reverse("peps:pep_correct", args=[draft.pk]), {"reason": "Wrong tutor"}
+    )
+    correction = PersonalEducationPlan.objects.get(version=2)
+    assert response["Location"] == reverse("peps:pep_edit", args=[correction.pk])
+    old = dt_client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
+    assert "A correction of this PEP is in progress" in old
+
+
+def test_viewing_a_pep_is_audited(dsl_client, draft):
+    dsl_client.get(reverse("peps:pep", args=[draft.pk]))
+    assert AuditEvent.objects.filter(action="pep.viewed", pupil_id=draft.pupil_id).exists()
+
+
+def test_sdq_scores_are_recorded_and_banded_on_the_childs_page(dt_client, child):
+    response = dt_client.post(
+        reverse("peps:sdq_add", args=[child.pk]),
+        {
+            "taken_on": "1/10/2026",
+            "informant": "teacher",
+            "emotional": "4",
+            "conduct": "3",
+            "hyperactivity": "6",
+            "peer": "3",
+            "prosocial": "7",
+            "impact": "2",
+        },
+    )
+    assert response.status_code == 302
+    body = dt_client.get(reverse("peps:pupil_peps", args=[child.pk])).content.decode()
+    assert ">16<" in body  # total difficulties
+    assert "High" in body  # teacher band for 16 to 18
+
+
+def test_teacher_impact_above_six_is_refused(dt_client, child):
+    response = dt_client.post(
+        reverse("peps:sdq_add", args=[child.pk]),
+        {
+            "taken_on": "1/10/2026",
+            "informant": "teacher",
+            "emotional": "4",
+            "conduct": "3",
+            "hyperactivity": "6",
+            "peer": "3",
+            "prosocial": "7",
+            "impact": "7",
+        },
+    )
+    assert "The impact score on the teacher SDQ is 0 to 6" in response.content.decode()
+    assert not child.sdq_scores.exists()
+
+
+def test_child_without_a_carer_sdq_in_12_months_is_flagged(dt_client, child):
+    SdqFactory(pupil=child, taken_on=D(2025, 10, 12), informant="carer")  # a year and a day
+    SdqFactory(pupil=child, taken_on=D(2026, 9, 1), informant="teacher")
+    body = dt_client.get(reverse("peps:pupil_peps", args=[child.pk])).content.decode()
+    assert "No carer SDQ in the last 12 months" in body
+    SdqFactory(pupil=child, taken_on=D(2025, 10, 13), informant="carer")
+    body = dt_client.get(reverse("peps:pupil_peps", args=[child.pk])).content.decode()
+    assert "No carer SDQ in the last 12 months" not in body
+
+
+def test_settings_allow_a_stricter_rule_but_not_a_laxer_one(dt_client, school):
+    response = dt_client.post(
+        reverse("peps:settings"),
+        {
+            "first_pep_school_days": "25",
+            "due_window_school_days": "15",
+            "termly_deadline_school_days_before_end": "0",
+            "attainment_scale": "primary",
+        },
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    response = dt_client.post(
+        reverse("peps:settings"),
+        {
+            "first_pep_school_days": "10",
+            "due_window_school_days": "20",
+            "termly_deadline_school_days_before_end": "5",
+            "attainment_scale": "primary",
+        },
+    )
+    assert response.status_code == 302
+    assert school.pep_settings.first_pep_school_days == 10
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_childs_pep_list_runs_a_fixed_number_of_queries(
+    dt_client, child, year, django_assert_max_num_queries
+):
+    terms = list(Term.objects.filter(academic_year__school=child.school))
+    url = reverse("peps:pupil_peps", args=[child.pk])
+    CompletedPepFactory(pupil=child, term=terms[0])
+    SdqFactory(pupil=child)
+    few = _queries(dt_client, url)
+    for term in terms[1:]:
+        CompletedPepFactory(pupil=child, term=term)
+        SdqFactory(pupil=child)
+    assert _queries(dt_client, url) == few
+    # Session, user, OTP device, memberships: 4. Pupil, terms, closures, settings, in-care
+    # episodes, completed PEPs (status, then startable terms): 7. SDQs, in care today, the PEP
+    # list: 3. The audit event (with its content type): 2.
+    with django_assert_max_num_queries(17):
+        dt_client.get(url)
+
+
+def test_compliance_runs_a_fixed_number_of_queries_whatever_the_number_of_children(
+    dt_client, school, autumn, django_assert_max_num_queries
+):
+    def add_children(n):
+        for _ in range(n):
+            pupil = PupilFactory(school=school)
+            CareEpisodeFactory(pupil=pupil, start_date=D(2022, 1, 10))
+            CompletedPepFactory(pupil=pupil, term=autumn)
+            SdqFactory(pupil=pupil)
+
+    url = reverse("peps:compliance") + f"?term={autumn.pk}"
+    add_children(2)
+    few = _queries(dt_client, url)
+    add_children(5)
+    assert _queries(dt_client, url) == few
+    # Session, user, OTP device, memberships: 4. Terms, closures, settings, children, their
+    # in-care episodes, their completed PEPs, carer SDQs: 7. The audit event: 1.
+    with django_assert_max_num_queries(13):
+        dt_client.get(url)
+
+
+def test_compliance_lists_the_children_behind_each_number(dt_client, school, autumn, child):
+    late = PupilFactory(school=school, legal_surname="Late")
+    CareEpisodeFactory(pupil=late, start_date=D(2022, 1, 10))
+    CompletedPepFactory(pupil=late, term=autumn, meeting_date=D(2026, 10, 1))
+    body = dt_client.get(reverse("peps:compliance") + f"?term={autumn.pk}").content.decode()
+    assert "Okonkwo, Amelia" in body
+    assert "Late, " in body
+
+
+def test_attendee_role_choices_cover_everyone_at_a_pep():
+    assert {"child", "carer", "social_worker", "designated_teacher", "virtual_school"} <= set(
+        PepAttendee.Role.values
+    )
