@@ -1,12 +1,39 @@
-"""Queueing email. Every message Harbour sends is a row in the outbox first."""
+"""The outbox: every message Harbour sends is a row here first, and a worker sends it later.
 
+A message is queued inside the transaction of the change that caused it (``message_queue``), so
+it exists exactly when that change was committed. A worker claims the row with one conditional
+UPDATE before it sends (``message_send``), so a task delivered twice, or two workers racing for
+it, send it once. A send that fails is retried with exponential backoff; one that may have
+reached the recipient is never sent again without a person deciding to.
+"""
+
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from accounts.audit import audit_record
 from notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+
+# A worker that has not finished sending within this time has stopped (a crash, a deploy, an
+# out-of-memory kill). EMAIL_TIMEOUT bounds a live send to well under a minute.
+STUCK_AFTER = timedelta(minutes=15)
+STUCK_ERROR = "The worker stopped while sending; check with the recipient before retrying"
+# The periodic flush enqueues at most this many rows a run; it runs every minute.
+FLUSH_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -14,6 +41,20 @@ class Attachment:
     name: str
     content_type: str
     content: bytes
+
+
+class SendOutcome(StrEnum):
+    SENT = "sent"
+    RETRY_SCHEDULED = "retry_scheduled"
+    FAILED = "failed"
+    # Another worker has the row, it was sent already, or its next attempt is not due yet.
+    NOT_CLAIMED = "not_claimed"
+
+
+@dataclass(frozen=True)
+class FlushOutcome:
+    enqueued: int
+    abandoned: int
 
 
 @transaction.atomic
@@ -37,7 +78,7 @@ def message_queue(
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
-    context = {"school": school, **context}
+    context = {"school": school, "recipient": recipient, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     message = OutboxMessage(
         school=school,
@@ -61,11 +102,174 @@ def message_queue(
             message.save()
     except IntegrityError:
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    _enqueue_on_commit(message.pk)
     return message
 
 
-def _enqueue(message_pk: int) -> None:
+def message_send(*, message_pk: int, now: datetime | None = None) -> SendOutcome:
+    """Send one queued message if it is due and nobody else is sending it.
+
+    Runs in autocommit (never inside ``transaction.atomic``): the claim must be committed
+    before the email leaves, so that a worker that dies mid-send leaves the row in SENDING for
+    ``outbox_flush`` to report, rather than rolling back to QUEUED and sending twice.
+    """
+    now = now or timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message_pk, state=State.QUEUED, next_attempt_at__lte=now
+    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        logger.info(
+            "outbox: message not claimed (sent, being sent, or not due)",
+            extra={"outbox_message": message_pk, "outcome": SendOutcome.NOT_CLAIMED.value},
+        )
+        return SendOutcome.NOT_CLAIMED
+
+    message = OutboxMessage.objects.get(pk=message_pk)
+    try:
+        _deliver(message)
+    except Exception as error:  # any backend failure: SMTPException, OSError, a bad setting
+        return _record_failure(message, error, now)
+
+    # Unconditional: if the stuck-row sweep marked it FAILED meanwhile, it was still sent.
+    OutboxMessage.objects.filter(pk=message_pk).update(state=State.SENT, sent_at=timezone.now())
+    logger.info(
+        "outbox: message sent",
+        extra={
+            "outbox_message": message_pk,
+            "attempt": message.attempts,
+            "outcome": SendOutcome.SENT.value,
+        },
+    )
+    return SendOutcome.SENT
+
+
+@transaction.atomic
+def message_retry(*, message: OutboxMessage, user) -> OutboxMessage:
+    """Give a failed message one more attempt, now. Its attempts so far are kept, so a message
+    retried by hand is not retried again automatically if this attempt fails too."""
+    requeued = OutboxMessage.objects.filter(pk=message.pk, state=State.FAILED).update(
+        state=State.QUEUED, next_attempt_at=timezone.now()
+    )
+    if not requeued:
+        message.refresh_from_db(fields=["state"])
+        raise ValidationError(
+            "Only a message that failed can be sent again. "
+            f"This one is {message.get_state_display().lower()}."
+        )
+    audit_record(
+        action="outbox.retried",
+        actor=user,
+        school=message.school,
+        obj=message,
+        changes={"state": [State.FAILED.value, State.QUEUED.value]},
+    )
+    _enqueue_on_commit(message.pk)
+    logger.info(
+        "outbox: message queued again by hand",
+        extra={"outbox_message": message.pk, "user": user.pk},
+    )
+    message.refresh_from_db()
+    return message
+
+
+def outbox_flush(*, now: datetime | None = None) -> FlushOutcome:
+    """The periodic safety net behind the tasks queued on commit.
+
+    Enqueues every queued message that is due: its task may have been lost (the broker was
+    down when the row was committed, or a retry was scheduled on a broker that was then
+    flushed). A duplicate task is harmless: the claim in ``message_send`` lets one through.
+
+    Marks as failed every message stuck in SENDING for longer than ``STUCK_AFTER``. These are
+    never sent again automatically: the worker stopped after claiming them, perhaps after the
+    email had left, and a person must check with the recipient before retrying.
+    """
+    now = now or timezone.now()
+
+    stuck = list(
+        OutboxMessage.objects.filter(
+            state=State.SENDING, claimed_at__lt=now - STUCK_AFTER
+        ).values_list("pk", flat=True)
+    )
+    abandoned = 0
+    if stuck:
+        abandoned = OutboxMessage.objects.filter(pk__in=stuck, state=State.SENDING).update(
+            state=State.FAILED, last_error=STUCK_ERROR
+        )
+        logger.error(
+            "outbox: messages stuck in sending marked failed",
+            extra={"outbox_messages": stuck, "count": abandoned},
+        )
+
+    due = list(
+        OutboxMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:FLUSH_BATCH]
+    )
+    for message_pk in due:
+        _enqueue(message_pk)
+    if due:
+        logger.info("outbox: due messages enqueued", extra={"count": len(due)})
+    return FlushOutcome(enqueued=len(due), abandoned=abandoned)
+
+
+def _deliver(message: OutboxMessage) -> None:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    if message.attachment is not None and message.attachment_name:
+        # PostgreSQL hands a BinaryField back as a memoryview.
+        email.attach(
+            message.attachment_name,
+            bytes(message.attachment),
+            message.attachment_type or "application/octet-stream",
+        )
+    email.send(fail_silently=False)
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> SendOutcome:
+    error_text = f"{type(error).__name__}: {error}"[:2000]
+    attempts = message.attempts  # already counts this attempt: the claim added one
+    if attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+        OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+            state=State.QUEUED,
+            next_attempt_at=now + timedelta(seconds=delay),
+            last_error=error_text,
+        )
+        _enqueue_on_commit(message.pk, countdown=delay)
+        outcome = SendOutcome.RETRY_SCHEDULED
+        level = logging.WARNING
+    else:
+        OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+            state=State.FAILED, last_error=error_text
+        )
+        outcome = SendOutcome.FAILED
+        level = logging.ERROR
+    logger.log(
+        level,
+        "outbox: sending failed",
+        extra={
+            "outbox_message": message.pk,
+            "attempt": attempts,
+            "outcome": outcome.value,
+            "error": error_text,
+        },
+    )
+    return outcome
+
+
+def _enqueue_on_commit(message_pk: int, countdown: int | None = None) -> None:
+    # robust: the row is committed whatever the broker does; if the broker is down, the
+    # caller's change still stands and outbox_flush enqueues the message later.
+    transaction.on_commit(lambda: _enqueue(message_pk, countdown=countdown), robust=True)
+
+
+def _enqueue(message_pk: int, countdown: int | None = None) -> None:
     from notifications.tasks import outbox_send
 
-    outbox_send.delay(message_pk)
+    outbox_send.apply_async((message_pk,), countdown=countdown)

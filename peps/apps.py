@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class PepsConfig(AppConfig):
     name = "peps"
+    verbose_name = "Personal Education Plans"
+
+    def ready(self):
+        from peps import chronology  # noqa: F401  (registers the "peps" chronology source)
