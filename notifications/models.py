@@ -39,7 +39,11 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            # The outbox page: one school's messages, newest first.
+            models.Index(fields=["school", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient} ({self.state})"

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from accounts.models import User
 from notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -144,9 +145,9 @@ def message_send(*, message_pk: int, now: datetime | None = None) -> SendOutcome
 
 
 @transaction.atomic
-def message_retry(*, message: OutboxMessage, user) -> OutboxMessage:
-    """Give a failed message one more attempt, now. Its attempts so far are kept, so a message
-    retried by hand is not retried again automatically if this attempt fails too."""
+def message_retry(*, message: OutboxMessage, user: User) -> OutboxMessage:
+    """Give a failed message another attempt, now. Its attempts so far are kept: one that had
+    used them all gets this one attempt, not a fresh round of automatic retries."""
     requeued = OutboxMessage.objects.filter(pk=message.pk, state=State.FAILED).update(
         state=State.QUEUED, next_attempt_at=timezone.now()
     )

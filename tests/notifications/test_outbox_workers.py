@@ -4,6 +4,7 @@ Each test waits (at most ``WAIT_SECONDS``) for the tasks it queued to have run, 
 asserts afterwards is final, not a snapshot of work in progress.
 """
 
+import pytest
 from django.db import transaction
 
 from notifications.models import OutboxMessage
@@ -13,6 +14,8 @@ from tests.notifications.conftest import wait_until
 from tests.notifications.factories import OutboxMessageFactory
 
 SEND = "notifications.tasks.outbox_send"
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_message_delivered_five_times_to_two_workers_is_sent_exactly_once(

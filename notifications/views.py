@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import for_school, requires, school_records
+from accounts.audit import audit_record
+from accounts.roles import Capability
+from notifications import selectors
+from notifications.filters import OutboxFilter
+from notifications.services import STUCK_ERROR, message_retry
+
+PAGE_SIZE = 50
+
+
+@requires(Capability.OVERSEE_RECORDS)
+def outbox(request: HttpRequest) -> HttpResponse:
+    # Messages without a school (password resets, sign-in notices) are for the Django admin
+    # only: school_records leaves them out.
+    filterset = OutboxFilter(
+        request.GET, queryset=school_records(request, selectors.outbox_messages())
+    )
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
+    return render(request, "notifications/outbox.html", context)
+
+
+@requires(Capability.OVERSEE_RECORDS)
+def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    message = for_school(request, selectors.outbox_message_detail(), pk=pk)
+    # An email's body can name a child: reading it is logged like opening their record.
+    audit_record(action="outbox.viewed", request=request, obj=message)
+    context = {
+        "message": message,
+        # A worker stopped after claiming it: the recipient may have it already.
+        "may_have_been_sent": message.last_error == STUCK_ERROR,
+    }
+    return render(request, "notifications/outbox_message.html", context)
+
+
+@requires(Capability.OVERSEE_RECORDS)
+@require_POST
+def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    message = for_school(request, selectors.outbox_message_detail(), pk=pk)
+    try:
+        message_retry(message=message, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"The message to {message.recipient} will be sent again.")
+    return redirect("notifications:outbox_message", pk=message.pk)
