@@ -44,8 +44,9 @@ AUDIT_PAGE_SIZE = 50
 
 
 def second_factor_done(view):
-    """Pages under /accounts/ are open to a user who has given only their password (the
-    middleware lets them reach the two-factor pages); these ones also need the second factor."""
+    """The middleware lets a user who has given only their password reach the sign-in and
+    two-factor pages; the pages among them that show or change anything else (backup codes)
+    and the staff and audit pages also need the second factor, whatever the middleware says."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):

@@ -18,6 +18,10 @@ from peps.models import PepAttendee, TargetArea
 from schools.models import Term
 from tests.conftest import member
 from tests.factories import VirtualSchoolFactory, add_year
+
+# The outbox's real-infrastructure fixtures (Redis broker, Celery workers in threads, an SMTP
+# server), for the reminder sweep's exactly-once test.
+from tests.notifications.conftest import broker, smtp_server, task_log, workers  # noqa: F401
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory
 
 D = dt.date
@@ -67,8 +71,9 @@ def summer(year):
 
 @pytest.fixture
 def cambridgeshire(db):
-    # Seeded by schools' migration 0002 (the factory gets it by its code).
-    return VirtualSchoolFactory(la_code="873")
+    # Seeded by schools' migration 0002 (the factory gets it by its code); created here when a
+    # transactional test earlier in the run has flushed the seed.
+    return VirtualSchoolFactory(la_code="873", local_authority_name="Cambridgeshire")
 
 
 @pytest.fixture
@@ -102,7 +107,10 @@ def draft(child, autumn, teacher):
     return services.pep_start(pupil=child, term=autumn, by=teacher, today=D(2026, 10, 12))
 
 
-def fill(pep, teacher, *, meeting=D(2026, 10, 14)):
+MEETING = D(2026, 10, 14)
+
+
+def fill(pep, teacher, *, meeting=MEETING):
     """Everything completion needs, through the services."""
     services.pep_update(
         pep=pep,

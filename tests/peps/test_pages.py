@@ -4,8 +4,6 @@ read-only, and the query counts of the list pages.
 The clock is frozen on Monday 12 October 2026, a school day in the autumn term."""
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 import time_machine
@@ -19,22 +17,15 @@ from peps import services
 from peps.models import PepAttendee, PersonalEducationPlan
 from schools.models import Term
 from tests.conftest import member, sign_in
-from tests.factories import add_year
 from tests.peps.conftest import D, fill
 from tests.peps.factories import (
-    AttendeeFactory,
     CompletedPepFactory,
-    PepFactory,
     SdqFactory,
-    TargetFactory,
 )
+from tests.peps.matrix import PEP_PAGES, PEP_POST_PAGES, pep_records
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory
 
 MONDAY = dt.datetime(2026, 10, 12, 9, 0, tzinfo=dt.UTC)
-
-READ = frozenset({Role.DESIGNATED_TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-WRITE = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
-SETTINGS = WRITE | {Role.ADMINISTRATOR}
 
 
 @pytest.fixture(autouse=True)
@@ -43,104 +34,41 @@ def _monday():
         yield
 
 
-def _records(school) -> dict:
-    """A child in care at ``school`` with a completed autumn PEP and a spring draft that
-    reviews it: every kind of record a PEP URL names."""
-    if not Term.objects.filter(academic_year__school=school).exists():
-        add_year(school, 2026)
-    terms = {t.name: t for t in Term.objects.filter(academic_year__school=school)}
-    pupil = PupilFactory(school=school)
-    CareEpisodeFactory(pupil=pupil, start_date=D(2022, 1, 10))
-    autumn = CompletedPepFactory(pupil=pupil, term=terms["autumn"])
-    reviewed = TargetFactory(pep=autumn)
-    draft = PepFactory(pupil=pupil, term=terms["spring"])
-    return {
-        "pupil": pupil,
-        "draft": draft,
-        "completed": autumn,
-        "target": TargetFactory(pep=draft),
-        "reviewed": reviewed,
-        "attendee": AttendeeFactory(pep=draft),
-    }
+PAGES = [(page, "get") for page in PEP_PAGES] + [(page, "post") for page in PEP_POST_PAGES]
 
 
-@dataclass(frozen=True)
-class Page:
-    url_name: str
-    allowed: frozenset
-    kwargs: Callable[[dict], dict] | None = None
-    method: str = "get"
-
-
-def _pupil(r):
-    return {"pupil_id": r["pupil"].pk}
-
-
-def _draft(r):
-    return {"pk": r["draft"].pk}
-
-
-PAGES = [
-    Page("peps:compliance", READ),
-    Page("peps:settings", SETTINGS),
-    Page("peps:pupil_peps", READ, _pupil),
-    Page("peps:pep_start", WRITE, _pupil),
-    Page("peps:sdq_add", WRITE, _pupil),
-    Page("peps:pep", READ, _draft),
-    Page("peps:pep_pdf", READ, _draft),
-    Page("peps:pep_edit", WRITE, _draft),
-    Page("peps:attendee_add", WRITE, _draft),
-    Page("peps:attainment_add", WRITE, _draft),
-    Page("peps:target_add", WRITE, _draft),
-    Page("peps:target_edit", WRITE, lambda r: {**_draft(r), "target_id": r["target"].pk}),
-    Page("peps:target_review", WRITE, lambda r: {**_draft(r), "target_id": r["reviewed"].pk}),
-    Page("peps:pep_complete", WRITE, _draft),
-    Page("peps:pep_discard", WRITE, _draft),
-    Page("peps:pep_correct", WRITE, lambda r: {"pk": r["completed"].pk}),
-    Page(
-        "peps:attendee_remove",
-        WRITE,
-        lambda r: {**_draft(r), "attendee_id": r["attendee"].pk},
-        method="post",
-    ),
-    Page(
-        "peps:target_remove",
-        WRITE,
-        lambda r: {**_draft(r), "target_id": r["target"].pk},
-        method="post",
-    ),
-]
-
-
-def _url(page, records):
-    return reverse(page.url_name, kwargs=page.kwargs(records) if page.kwargs else {})
+def _url(page, school):
+    return reverse(page.url_name, kwargs=page.record(school) if page.record else {})
 
 
 def _cases():
-    for page in PAGES:
+    for page, method in PAGES:
         for role in Role:
-            expected = (200 if page.method == "get" else 302) if role in page.allowed else 403
-            yield pytest.param(page, role, expected, id=f"{page.url_name}-{role.value}")
+            ok = 200 if method == "get" else 302
+            expected = ok if role in page.allowed else 403
+            yield pytest.param(page, method, role, expected, id=f"{page.url_name}-{role.value}")
 
 
-@pytest.mark.parametrize(("page", "role", "expected"), list(_cases()))
-def test_role_in_own_school(client, school, page, role, expected):
-    url = _url(page, _records(school))
+@pytest.mark.parametrize(("page", "method", "role", "expected"), list(_cases()))
+def test_role_in_own_school(client, school, page, method, role, expected):
+    url = _url(page, school)
     sign_in(client, member(school, role))
-    assert getattr(client, page.method)(url).status_code == expected
+    assert getattr(client, method)(url).status_code == expected
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p.kwargs], ids=lambda p: p.url_name)
-def test_record_of_another_school_is_not_found(client, school, other_school, page):
-    _records(school)
-    url = _url(page, _records(other_school))
+@pytest.mark.parametrize(
+    ("page", "method"), [p for p in PAGES if p[0].record], ids=lambda p: getattr(p, "url_name", "")
+)
+def test_record_of_another_school_is_not_found(client, school, other_school, page, method):
+    pep_records(school)
+    url = _url(page, other_school)
     sign_in(client, member(school, Role.DESIGNATED_TEACHER))
-    assert getattr(client, page.method)(url).status_code == 404
+    assert getattr(client, method)(url).status_code == 404
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_name)
-def test_signed_out_visitor_is_sent_to_sign_in(client, school, page):
-    response = getattr(client, page.method)(_url(page, _records(school)))
+@pytest.mark.parametrize(("page", "method"), PAGES, ids=lambda p: getattr(p, "url_name", ""))
+def test_signed_out_visitor_is_sent_to_sign_in(client, school, page, method):
+    response = getattr(client, method)(_url(page, school))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -314,10 +242,12 @@ def test_teacher_impact_above_six_is_refused(dt_client, child):
     assert not child.sdq_scores.exists()
 
 
-def test_child_without_a_carer_sdq_in_12_months_is_flagged(dt_client, child):
+def test_child_without_a_carer_sdq_in_12_months_is_flagged(dt_client, child, draft):
     SdqFactory(pupil=child, taken_on=D(2025, 10, 12), informant="carer")  # a year and a day
     SdqFactory(pupil=child, taken_on=D(2026, 9, 1), informant="teacher")
     body = dt_client.get(reverse("peps:pupil_peps", args=[child.pk])).content.decode()
+    assert "No carer SDQ in the last 12 months" in body
+    body = dt_client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
     assert "No carer SDQ in the last 12 months" in body
     SdqFactory(pupil=child, taken_on=D(2025, 10, 13), informant="carer")
     body = dt_client.get(reverse("peps:pupil_peps", args=[child.pk])).content.decode()
@@ -414,3 +344,11 @@ def test_attendee_role_choices_cover_everyone_at_a_pep():
     assert {"child", "carer", "social_worker", "designated_teacher", "virtual_school"} <= set(
         PepAttendee.Role.values
     )
+
+
+def test_compliance_in_the_holidays_shows_the_term_just_ended(make_client, school, child, year):
+    with time_machine.travel(dt.datetime(2026, 12, 28, 9, 0, tzinfo=dt.UTC), tick=False):
+        client = make_client(school, Role.DESIGNATED_TEACHER)
+        body = client.get(reverse("peps:compliance")).content.decode()
+    assert '<span class="govuk-caption-m">Autumn term 2026 to 2027</span>' in body
+    assert "Missing: deadline passed" in body
