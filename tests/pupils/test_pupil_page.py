@@ -103,3 +103,17 @@ def test_edit_links_only_for_roles_that_may_edit(dt_client, dsl_client, pupil):
     edit = reverse("pupils:pupil_edit", args=[pupil.pk])
     assert edit in dt_client.get(url(pupil)).text
     assert edit not in dsl_client.get(url(pupil)).text
+
+
+def test_head_can_follow_the_record_to_its_audit_trail(head_client, school):
+    child = PupilFactory(school=school)
+    page = head_client.get(reverse("pupils:pupil", args=[child.pk])).content.decode()
+    trail = f"{reverse('accounts:audit')}?pupil_id={child.pk}"
+    assert trail in page
+    assert "pupil.viewed" in head_client.get(trail).content.decode()
+
+
+def test_designated_teacher_is_not_offered_the_audit_trail(dt_client, school):
+    child = PupilFactory(school=school)
+    page = dt_client.get(reverse("pupils:pupil", args=[child.pk])).content.decode()
+    assert reverse("accounts:audit") not in page
