@@ -359,9 +359,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(events.qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
         event.change_lines = _change_lines(event.changes)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": events, "form": events.form, "page": page, "query": query.urlencode()}
+    context = {"filter": events, "form": events.form, "page": page}
     return render(request, "accounts/audit.html", context)
 
 

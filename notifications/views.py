@@ -22,14 +22,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
     filterset = OutboxFilter(
         request.GET, queryset=school_records(request, selectors.outbox_messages())
     )
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page": page,
-        "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-    }
-    return render(request, "notifications/outbox.html", context)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {"filter": filterset, "page": page})
 
 
 @requires(Capability.OVERSEE_RECORDS)
