@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
@@ -248,6 +249,11 @@ HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
 # an administrator can pause an entry from the Django admin.
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush", "schedule": 60.0},
+    # Before the school day starts: PEPs due, due today and overdue (peps/reminders.py).
+    "pep-reminders": {
+        "task": "peps.tasks.pep_reminders_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Lock-out is per account (AXES_LOCKOUT_PARAMETERS above). A school's staff share one public IP

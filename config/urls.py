@@ -15,6 +15,7 @@ urlpatterns = [
     path("school/", include("schools.urls")),
     path("pupils/import/", include("pupils.import_urls")),
     path("pupils/", include("pupils.urls")),
+    path("peps/", include("peps.urls")),
     path("outbox/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from schools.models import Closure, Term
 from tests.conftest import member, sign_in
 from tests.factories import add_year
 from tests.matrix import ALL, COHORT, MANAGERS, Page
+from tests.peps.matrix import PEP_PAGES
 from tests.pupils.matrix import PUPIL_PAGES
 
 
@@ -67,7 +68,7 @@ FOUNDATION_PAGES = [
     Page("notifications:outbox", MANAGERS),
 ]
 
-PAGES = FOUNDATION_PAGES + PUPIL_PAGES
+PAGES = FOUNDATION_PAGES + PUPIL_PAGES + PEP_PAGES
 
 
 def _cases() -> list:

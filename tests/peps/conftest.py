@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import NoReverseMatch, clear_url_caches, reverse
 
 from accounts.roles import Role
 from peps import services
@@ -25,27 +24,6 @@ from tests.notifications.conftest import broker, smtp_server, task_log, workers 
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory
 
 D = dt.date
-
-
-def mount_urls(settings):
-    """Mount the pupils and PEP apps when config/urls.py does not yet; True if it did."""
-    try:
-        reverse("peps:compliance")
-        reverse("pupils:cohort")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.peps.urls"
-        clear_url_caches()
-        return True
-    return False
-
-
-@pytest.fixture(autouse=True)
-def _peps_mounted(settings):
-    if mount_urls(settings):
-        yield
-        clear_url_caches()
-    else:
-        yield
 
 
 @pytest.fixture

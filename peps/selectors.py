@@ -1,0 +1,393 @@
+"""Reads of PEPs: each child in care's PEP status from the school calendar, the targets a PEP
+must review, SDQ scores and their bands, and the compliance figures for a term.
+
+Statuses come from ``peps.due`` (pure); this module only loads what it needs, in a fixed
+number of queries whatever the number of children.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from peps.due import ChildFacts, PepRule, PepState, PepStatus, pep_statuses, term_pep_status
+from peps.models import PepSettings, PepTarget, PersonalEducationPlan, SdqScore, TargetReview
+from peps.sdq import (
+    SELF_REPORT_NOT_BANDED,
+    Band,
+    Informant,
+    SdqScales,
+    dfe_lac_band,
+    sdq_bands,
+)
+from pupils.cohort import IN_CARE, add_years
+from pupils.models import CareEpisode, Pupil
+from schools.schooldays import SchoolCalendar, TermDates, term_dates_of
+
+Status = PersonalEducationPlan.Status
+
+# DOMAIN.md 5.4: the main carer completes an SDQ at least once a year for each looked-after
+# child aged 4 to 16 (Promoting the health and well-being of looked-after children, 2015).
+SDQ_AGES = (4, 16)
+
+
+# --- The school's rule and calendar ----------------------------------------------------------
+
+
+def pep_rule(school) -> PepRule:
+    return PepRule.from_settings(PepSettings.objects.filter(school=school).first())
+
+
+def pep_settings_for(school) -> PepSettings:
+    """The school's settings, unsaved defaults when it has none yet."""
+    return PepSettings.objects.filter(school=school).first() or PepSettings(school=school)
+
+
+# --- Children in care and their PEP status ---------------------------------------------------
+
+
+def in_care_pupils(school) -> QuerySet[Pupil]:
+    """Pupils of ``school`` who have ever been in care, with their in-care episodes (and the
+    responsible authority of each) prefetched: two queries."""
+    episodes = CareEpisode.objects.filter(kind=IN_CARE).select_related("responsible_authority")
+    return (
+        Pupil.objects.filter(school=school)
+        .filter(Exists(CareEpisode.objects.filter(pupil=OuterRef("pk"), kind=IN_CARE)))
+        .prefetch_related(Prefetch("care_episodes", queryset=episodes, to_attr="in_care_episodes"))
+    )
+
+
+def completed_meetings(pupils) -> dict[int, dict[tuple[int, str], dt.date | None]]:
+    """For each pupil, the meeting date of their completed PEP of each term: one query."""
+    rows = PersonalEducationPlan.objects.filter(
+        pupil__in=pupils, status=Status.COMPLETED
+    ).values_list("pupil_id", "term__academic_year__start_year", "term__name", "meeting_date")
+    meetings: dict[int, dict[tuple[int, str], dt.date | None]] = {}
+    for pupil_id, year, name, meeting_date in rows:
+        meetings.setdefault(pupil_id, {})[(year, name)] = meeting_date
+    return meetings
+
+
+def child_facts(pupil: Pupil, completed: dict | None = None) -> ChildFacts:
+    """``pupil`` (from ``in_care_pupils``, or any pupil: its episodes are then queried)."""
+    episodes = getattr(pupil, "in_care_episodes", None)
+    if episodes is None:
+        episodes = list(pupil.care_episodes.filter(kind=IN_CARE))
+    if completed is None:
+        completed = completed_meetings([pupil]).get(pupil.pk, {})
+    return ChildFacts(
+        episodes=tuple(episodes),
+        admission_date=pupil.admission_date,
+        leaving_date=pupil.leaving_date,
+        completed=completed,
+    )
+
+
+@dataclass
+class ChildPepStatus:
+    """A child in care with the PEPs to act on today (most urgent first)."""
+
+    pupil: Pupil
+    statuses: list[PepStatus]
+
+    @property
+    def status(self) -> PepStatus:
+        return self.statuses[0]
+
+    @property
+    def virtual_school(self):
+        """The responsible authority of the child's latest in-care episode."""
+        episodes = sorted(getattr(self.pupil, "in_care_episodes", []), key=lambda e: e.start_date)
+        for episode in reversed(episodes):
+            if episode.responsible_authority_id:
+                return episode.responsible_authority
+        return None
+
+
+def pep_statuses_for_school(
+    school, *, today: dt.date, calendar: SchoolCalendar | None = None
+) -> list[ChildPepStatus]:
+    """Every child in care at ``school`` who needs a PEP now or has one to catch up on.
+    Raises ``TermDatesMissing`` when the school's term dates do not reach ``today``."""
+    calendar = calendar or SchoolCalendar.for_school(school)
+    rule = pep_rule(school)
+    pupils = list(in_care_pupils(school))
+    meetings = completed_meetings(pupils)
+    result = []
+    for pupil in pupils:
+        facts = child_facts(pupil, meetings.get(pupil.pk, {}))
+        statuses = pep_statuses(calendar=calendar, child=facts, today=today, rule=rule)
+        if any(s.required for s in statuses):
+            result.append(ChildPepStatus(pupil=pupil, statuses=statuses))
+    return result
+
+
+def pep_statuses_for_pupil(
+    pupil: Pupil, *, today: dt.date, calendar: SchoolCalendar | None = None
+) -> list[PepStatus]:
+    calendar = calendar or SchoolCalendar.for_school(pupil.school)
+    return pep_statuses(
+        calendar=calendar, child=child_facts(pupil), today=today, rule=pep_rule(pupil.school)
+    )
+
+
+def startable_terms(pupil: Pupil, *, today: dt.date, calendar: SchoolCalendar) -> list[TermDates]:
+    """The terms a PEP may be started for today: this term (in a holiday, the next) and the
+    one before it, for a PEP held late; newest first, without those already completed."""
+    current = calendar.current_or_next_term(today)
+    earlier = [t for t in calendar.terms if t.first_day < current.first_day]
+    terms = [current] + earlier[-1:]
+    done = completed_meetings([pupil]).get(pupil.pk, {})
+    return [t for t in terms if (t.academic_year, t.name) not in done]
+
+
+# --- One child's PEPs ------------------------------------------------------------------------
+
+
+def peps_for_pupil(pupil: Pupil) -> QuerySet[PersonalEducationPlan]:
+    return (
+        PersonalEducationPlan.objects.filter(pupil=pupil)
+        .select_related("term__academic_year", "completed_by")
+        .order_by("-term__first_day", "-version")
+    )
+
+
+def previous_pep(pep: PersonalEducationPlan) -> PersonalEducationPlan | None:
+    """The child's latest completed PEP of an earlier term: the one whose targets ``pep``
+    reviews."""
+    return (
+        PersonalEducationPlan.objects.filter(
+            pupil_id=pep.pupil_id, status=Status.COMPLETED, term__first_day__lt=pep.term.first_day
+        )
+        .select_related("term__academic_year")
+        .order_by("-term__first_day")
+        .first()
+    )
+
+
+def targets_to_review(pep: PersonalEducationPlan) -> list[PepTarget]:
+    previous = previous_pep(pep)
+    if previous is None:
+        return []
+    return list(previous.targets.all())
+
+
+PEP_RECORD_PREFETCH = ("attendees", "attainment", "targets", "reviews__target")
+
+
+def pep_with_parts(queryset: QuerySet[PersonalEducationPlan]) -> QuerySet[PersonalEducationPlan]:
+    return queryset.select_related(
+        "pupil__school", "term__academic_year", "completed_by", "created_by", "supersedes"
+    ).prefetch_related(*PEP_RECORD_PREFETCH)
+
+
+@dataclass
+class ReviewRow:
+    target: PepTarget
+    review: TargetReview | None
+
+
+def review_rows(pep: PersonalEducationPlan, targets: list[PepTarget]) -> list[ReviewRow]:
+    """Each target to review with this PEP's review of it (or None), from prefetched rows."""
+    by_target = {review.target_id: review for review in pep.reviews.all()}
+    return [ReviewRow(target=t, review=by_target.get(t.pk)) for t in targets]
+
+
+# --- SDQ -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SdqView:
+    """One SDQ with what Harbour derives from it."""
+
+    score: SdqScore
+    total: int
+    bands: dict[str, Band]
+    band_note: str = ""
+    dfe_band: str = ""
+
+    @property
+    def total_band(self) -> str:
+        band = self.bands.get("total")
+        return band.wording("total") if band else ""
+
+    def band_of(self, scale: str) -> str:
+        band = self.bands.get(scale)
+        return band.wording(scale) if band else ""
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+def sdq_view(score: SdqScore, date_of_birth: dt.date) -> SdqView:
+    scales = SdqScales(
+        emotional=score.emotional,
+        conduct=score.conduct,
+        hyperactivity=score.hyperactivity,
+        peer=score.peer,
+        prosocial=score.prosocial,
+        impact=score.impact,
+    )
+    total = score.emotional + score.conduct + score.hyperactivity + score.peer
+    note = ""
+    if age_on(date_of_birth, score.taken_on) < 4:
+        # The 2-4 versions have their own cut-offs, which Harbour's sources do not give.
+        bands: dict[str, Band] = {}
+        note = "Not banded: the SDQ for ages 2 to 4 has other cut-offs."
+    else:
+        bands = sdq_bands(scales, Informant(score.informant))
+        if score.informant == Informant.YOUNG_PERSON:
+            note = SELF_REPORT_NOT_BANDED
+    dfe = dfe_lac_band(total).label if score.informant == Informant.CARER else ""
+    return SdqView(score=score, total=total, bands=bands, band_note=note, dfe_band=str(dfe))
+
+
+def sdq_views_for_pupil(pupil: Pupil) -> list[SdqView]:
+    return [
+        sdq_view(score, pupil.date_of_birth)
+        for score in SdqScore.objects.filter(pupil=pupil).select_related("recorded_by")
+    ]
+
+
+def latest_sdqs(views: list[SdqView], on: dt.date | None = None) -> list[SdqView]:
+    """The latest SDQ of each informant, taken on or before ``on``, carer first."""
+    latest: dict[str, SdqView] = {}
+    for view in sorted(views, key=lambda v: (v.score.taken_on, v.score.pk)):
+        if on is None or view.score.taken_on <= on:
+            latest[view.score.informant] = view
+    order = list(Informant.values)
+    return sorted(latest.values(), key=lambda v: order.index(v.score.informant))
+
+
+def carer_sdq_cutoff(today: dt.date) -> dt.date:
+    """A carer SDQ taken on or after this day is within the last 12 months."""
+    return add_years(today, -1) + dt.timedelta(days=1)
+
+
+def needs_carer_sdq(pupil: Pupil, views: list[SdqView], *, today: dt.date, in_care: bool) -> bool:
+    """A child in care aged 4 to 16 with no carer SDQ in the last 12 months (DOMAIN.md 5.4)."""
+    if not in_care:
+        return False
+    low, high = SDQ_AGES
+    if not low <= age_on(pupil.date_of_birth, today) <= high:
+        return False
+    cutoff = carer_sdq_cutoff(today)
+    return not any(
+        v.score.informant == Informant.CARER and cutoff <= v.score.taken_on <= today for v in views
+    )
+
+
+def pupils_needing_carer_sdq(pupils: list[Pupil], *, today: dt.date) -> set[int]:
+    """Of ``pupils`` (children in care), the pks of those aged 4 to 16 without a carer SDQ in
+    the last 12 months: one query."""
+    low, high = SDQ_AGES
+    in_age = [p for p in pupils if low <= age_on(p.date_of_birth, today) <= high]
+    recent = set(
+        SdqScore.objects.filter(
+            pupil__in=in_age,
+            informant=Informant.CARER,
+            taken_on__gte=carer_sdq_cutoff(today),
+            taken_on__lte=today,
+        ).values_list("pupil_id", flat=True)
+    )
+    return {p.pk for p in in_age} - recent
+
+
+# --- Compliance ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    pupil: Pupil
+    status: PepStatus
+    pep_id: int | None = None
+
+
+@dataclass
+class PepCompliance:
+    """One term's PEPs at one school: every child in care who needed a PEP in the term, and
+    whether it was held on time, late, not yet (the deadline has not passed) or not at all."""
+
+    term: TermDates
+    today: dt.date
+    on_time: list[ComplianceRow] = field(default_factory=list)
+    late: list[ComplianceRow] = field(default_factory=list)
+    missing: list[ComplianceRow] = field(default_factory=list)
+    not_yet_due: list[ComplianceRow] = field(default_factory=list)
+    # Children in care (aged 4 to 16) with no carer SDQ in the last 12 months.
+    needing_carer_sdq: list[Pupil] = field(default_factory=list)
+
+    @property
+    def children_in_care(self) -> int:
+        return len(self.on_time) + len(self.late) + len(self.missing) + len(self.not_yet_due)
+
+    @property
+    def completed(self) -> int:
+        return len(self.on_time) + len(self.late)
+
+    @property
+    def rows(self) -> list[ComplianceRow]:
+        return sorted(
+            self.missing + self.not_yet_due + self.late + self.on_time,
+            key=lambda r: (r.pupil.legal_surname, r.pupil.legal_forename, r.pupil.pk),
+        )
+
+
+def pep_compliance(
+    school, term, *, today: dt.date, calendar: SchoolCalendar | None = None
+) -> PepCompliance:
+    """The compliance figures for ``term`` (a ``schools.models.Term`` or ``TermDates``) on
+    ``today``. Queries: the calendar (2), the settings, the children with their episodes (2),
+    their completed PEPs, their carer SDQs: 7 whatever the number of children."""
+    calendar = calendar or SchoolCalendar.for_school(school)
+    dates = term if isinstance(term, TermDates) else term_dates_of(term)
+    rule = pep_rule(school)
+    pupils = list(in_care_pupils(school))
+    completed = PersonalEducationPlan.objects.filter(
+        pupil__in=pupils, status=Status.COMPLETED
+    ).values_list("pupil_id", "term__academic_year__start_year", "term__name", "meeting_date", "pk")
+    meetings: dict[int, dict] = {}
+    pep_ids: dict[int, int] = {}
+    for pupil_id, year, name, meeting_date, pk in completed:
+        meetings.setdefault(pupil_id, {})[(year, name)] = meeting_date
+        if (year, name) == (dates.academic_year, dates.name):
+            pep_ids[pupil_id] = pk
+    result = PepCompliance(term=dates, today=today)
+    for pupil in pupils:
+        status = term_pep_status(
+            calendar=calendar,
+            term=dates,
+            child=child_facts(pupil, meetings.get(pupil.pk, {})),
+            today=today,
+            rule=rule,
+        )
+        if not status.required:
+            continue
+        row = ComplianceRow(pupil=pupil, status=status, pep_id=pep_ids.get(pupil.pk))
+        if status.state == PepState.DONE:
+            (result.on_time if status.on_time else result.late).append(row)
+        elif status.state == PepState.OVERDUE:
+            result.missing.append(row)
+        else:
+            result.not_yet_due.append(row)
+    in_care_today = [p for p in pupils if _in_care_on(p, today) and _on_roll(p, today)]
+    needing = pupils_needing_carer_sdq(in_care_today, today=today)
+    result.needing_carer_sdq = [p for p in in_care_today if p.pk in needing]
+    return result
+
+
+def _on_roll(pupil: Pupil, day: dt.date) -> bool:
+    return (pupil.admission_date is None or pupil.admission_date <= day) and (
+        pupil.leaving_date is None or pupil.leaving_date >= day
+    )
+
+
+def _in_care_on(pupil: Pupil, day: dt.date) -> bool:
+    return any(e.in_force_on(day) for e in getattr(pupil, "in_care_episodes", []))

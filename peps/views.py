@@ -1,0 +1,586 @@
+"""PEP pages. Each view: the access helper, a form, one service, a redirect or a render.
+
+Reading a PEP needs ``VIEW_COHORT``; changing one needs ``EDIT_PUPILS``. A PEP of another
+school is a 404 (``peps.access.pep_for``); a completed PEP is shown read-only and its edit pages
+send the teacher back to it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import requires
+from accounts.audit import audit_record
+from accounts.roles import Capability
+from peps import selectors, services
+from peps.access import attainment_for, attendee_for, pep_for, target_for
+from peps.documents import pep_filename, pep_pdf
+from peps.due import PepState
+from peps.forms import (
+    AttainmentForm,
+    AttendeeForm,
+    CorrectionForm,
+    MeetingForm,
+    PepSettingsForm,
+    ReviewForm,
+    SdqForm,
+    StartForm,
+    TargetForm,
+)
+from peps.models import PersonalEducationPlan
+from pupils.access import pupil_for
+from pupils.cohort import IN_CARE
+from schools.models import Term
+from schools.schooldays import SchoolCalendar, TermDatesMissing
+
+Status = PersonalEducationPlan.Status
+
+
+def _saved(form, write) -> bool:
+    """Call the service ``write``; put a ValidationError's messages on the form (on its field
+    when it names one, above the form otherwise) and return False."""
+    try:
+        write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def _form_page(request, form, *, title, pep=None, pupil=None, button="Save", lede="", back=""):
+    if not back:
+        back = (
+            reverse("peps:pep", args=[pep.pk])
+            if pep
+            else reverse("peps:pupil_peps", args=[pupil.pk])
+        )
+    return render(
+        request,
+        "peps/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "lede": lede,
+            "pep": pep,
+            "pupil": pupil or (pep.pupil if pep else None),
+            "cancel_url": back,
+        },
+    )
+
+
+def _locked_redirect(request, pep):
+    messages.info(
+        request,
+        "This PEP is completed and locked. To change it, make a correction.",
+    )
+    return redirect("peps:pep", pk=pep.pk)
+
+
+def _to_pep(pep, anchor: str = ""):
+    return redirect(reverse("peps:pep", args=[pep.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _in_care_today(pupil, today) -> bool:
+    return (
+        pupil.care_episodes.filter(kind=IN_CARE, start_date__lte=today)
+        .exclude(end_date__lte=today)
+        .exists()
+    )
+
+
+# --- A child's PEPs --------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_COHORT)
+def pupil_peps(request, pupil_id: int):
+    pupil = pupil_for(request, pupil_id)
+    today = timezone.localdate()
+    calendar = SchoolCalendar.for_school(request.school)
+    try:
+        statuses = selectors.pep_statuses_for_pupil(pupil, today=today, calendar=calendar)
+        startable = selectors.startable_terms(pupil, today=today, calendar=calendar)
+        dates_missing = ""
+    except TermDatesMissing as error:
+        statuses, startable, dates_missing = [], [], error.messages[0]
+    sdqs = selectors.sdq_views_for_pupil(pupil)
+    audit_record(action="pupil.peps_viewed", request=request, obj=pupil, pupil_id=pupil.pk)
+    return render(
+        request,
+        "peps/pupil_peps.html",
+        {
+            "pupil": pupil,
+            "today": today,
+            "statuses": [s for s in statuses if s.required or s.state == PepState.DONE],
+            "peps": selectors.peps_for_pupil(pupil),
+            "startable": startable,
+            "dates_missing": dates_missing,
+            "sdqs": sdqs,
+            "needs_carer_sdq": selectors.needs_carer_sdq(
+                pupil, sdqs, today=today, in_care=_in_care_today(pupil, today)
+            ),
+            "can_edit": Capability.EDIT_PUPILS in request.capabilities,
+        },
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pep_start(request, pupil_id: int):
+    pupil = pupil_for(request, pupil_id)
+    today = timezone.localdate()
+    try:
+        calendar = SchoolCalendar.for_school(request.school)
+        terms = selectors.startable_terms(pupil, today=today, calendar=calendar)
+    except TermDatesMissing as error:
+        messages.error(request, error.messages[0])
+        return redirect("peps:pupil_peps", pupil_id=pupil.pk)
+    form = StartForm(request.POST or None, terms=terms)
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def write():
+            term = (
+                Term.objects.select_related("academic_year")
+                .filter(pk=form.cleaned_data["term"], academic_year__school=request.school)
+                .first()
+            )
+            if term is None:
+                raise ValidationError({"term": "Choose the term this PEP is for"})
+            created["pep"] = services.pep_start(
+                pupil=pupil, term=term, by=request.user, today=today, request=request
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Draft PEP started. Save it at any point.")
+            return redirect("peps:pep_edit", pk=created["pep"].pk)
+    return _form_page(
+        request,
+        form,
+        title=f"Start a PEP for {pupil.display_name}",
+        pupil=pupil,
+        button="Start PEP",
+        lede="" if terms else "Every term Harbour can open a PEP for already has one.",
+    )
+
+
+# --- One PEP ---------------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_COHORT)
+def pep(request, pk: int):
+    plan = pep_for(request, pk)
+    today = timezone.localdate()
+    targets_to_review = selectors.targets_to_review(plan)
+    problems = (
+        services.completion_problems(plan, today=today) if plan.status == Status.DRAFT else []
+    )
+    sdqs = selectors.sdq_views_for_pupil(plan.pupil)
+    audit_record(action="pep.viewed", request=request, obj=plan, pupil_id=plan.pupil_id)
+    return render(
+        request,
+        "peps/pep.html",
+        {
+            "pep": plan,
+            "pupil": plan.pupil,
+            "reviews": selectors.review_rows(plan, targets_to_review),
+            "previous": selectors.previous_pep(plan),
+            "sdqs": selectors.latest_sdqs(sdqs, on=plan.meeting_date or today),
+            "needs_carer_sdq": plan.status == Status.DRAFT
+            and selectors.needs_carer_sdq(
+                plan.pupil, sdqs, today=today, in_care=_in_care_today(plan.pupil, today)
+            ),
+            "problems": problems,
+            "can_edit": Capability.EDIT_PUPILS in request.capabilities and not plan.is_locked,
+            "can_correct": Capability.EDIT_PUPILS in request.capabilities
+            and plan.status == Status.COMPLETED
+            and not PersonalEducationPlan.objects.filter(supersedes=plan).exists(),
+            "correction": PersonalEducationPlan.objects.filter(supersedes=plan).first(),
+            "virtual_school": services.virtual_school_for(plan),
+        },
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pep_edit(request, pk: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    initial = {name: getattr(plan, name) for name in services.PEP_FIELDS}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.pep_update(pep=plan, by=request.user, request=request, **form.cleaned_data)
+
+        if _saved(form, write):
+            messages.success(request, "PEP saved as a draft")
+            return _to_pep(plan)
+    return _form_page(
+        request,
+        form,
+        title=f"PEP meeting: {plan.pupil.display_name}, {plan.term}",
+        pep=plan,
+        button="Save draft",
+        lede="Save at any point: nothing is required until you complete the PEP.",
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def attendee_add(request, pk: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    form = AttendeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.attendee_add(pep=plan, by=request.user, request=request, **form.cleaned_data)
+
+        if _saved(form, write):
+            messages.success(request, f"{form.cleaned_data['name']} added to the attendees")
+            return _to_pep(plan, "attendees")
+    return _form_page(request, form, title="Add an attendee", pep=plan, button="Add attendee")
+
+
+@requires(Capability.EDIT_PUPILS)
+@require_POST
+def attendee_remove(request, pk: int, attendee_id: int):
+    plan = pep_for(request, pk)
+    attendee = attendee_for(plan, attendee_id)
+    try:
+        services.attendee_remove(attendee=attendee, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{attendee.name} removed from the attendees")
+    return _to_pep(plan, "attendees")
+
+
+@requires(Capability.EDIT_PUPILS)
+def attainment_add(request, pk: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    form = AttainmentForm(request.POST or None, scale=plan.attainment_scale)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.attainment_add(pep=plan, by=request.user, request=request, **form.cleaned_data)
+
+        if _saved(form, write):
+            messages.success(request, f"{form.cleaned_data['subject']} added")
+            return _to_pep(plan, "attainment")
+    return _form_page(
+        request,
+        form,
+        title="Add attainment in a subject",
+        pep=plan,
+        button="Add subject",
+        lede=f"On the scale: {plan.get_attainment_scale_display()}.",
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+@require_POST
+def attainment_remove(request, pk: int, record_id: int):
+    plan = pep_for(request, pk)
+    record = attainment_for(plan, record_id)
+    try:
+        services.attainment_remove(record=record, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{record.subject} removed")
+    return _to_pep(plan, "attainment")
+
+
+@requires(Capability.EDIT_PUPILS)
+def target_add(request, pk: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.target_add(pep=plan, by=request.user, request=request, **form.cleaned_data)
+
+        if _saved(form, write):
+            messages.success(request, "Target added")
+            return _to_pep(plan, "targets")
+    return _form_page(
+        request,
+        form,
+        title="Set a target",
+        pep=plan,
+        button="Save target",
+        lede="Specific, measurable, with who does it and by when. Any PP+ asked for pays "
+        "towards this target.",
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def target_edit(request, pk: int, target_id: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    target = target_for(plan, target_id)
+    initial = {name: getattr(target, name) for name in services.TARGET_FIELDS}
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.target_update(
+                target=target, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Target saved")
+            return _to_pep(plan, "targets")
+    return _form_page(request, form, title="Change a target", pep=plan, button="Save target")
+
+
+@requires(Capability.EDIT_PUPILS)
+@require_POST
+def target_remove(request, pk: int, target_id: int):
+    plan = pep_for(request, pk)
+    target = target_for(plan, target_id)
+    try:
+        services.target_remove(target=target, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Target removed")
+    return _to_pep(plan, "targets")
+
+
+@requires(Capability.EDIT_PUPILS)
+def target_review(request, pk: int, target_id: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    rows = {
+        row.target.pk: row for row in selectors.review_rows(plan, selectors.targets_to_review(plan))
+    }
+    row = rows.get(target_id)
+    if row is None:
+        raise Http404("Not a target this PEP reviews")
+    initial = {"outcome": row.review.outcome, "evidence": row.review.evidence} if row.review else {}
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.target_review(
+                pep=plan, target=row.target, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if _saved(form, write):
+            messages.success(request, "Review saved")
+            return _to_pep(plan, "reviews")
+    return render(
+        request,
+        "peps/review.html",
+        {"form": form, "pep": plan, "pupil": plan.pupil, "target": row.target},
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pep_complete(request, pk: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    today = timezone.localdate()
+    problems = services.completion_problems(plan, today=today)
+    virtual_school = services.virtual_school_for(plan)
+    if request.method == "POST":
+        try:
+            services.pep_complete(pep=plan, by=request.user, today=today, request=request)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            if virtual_school:
+                messages.success(
+                    request,
+                    f"PEP completed. The PDF is being sent to {virtual_school}.",
+                )
+            else:
+                messages.success(
+                    request,
+                    "PEP completed. No Virtual School is recorded for the child, so download "
+                    "the PDF and send it yourself.",
+                )
+            return _to_pep(plan)
+    return render(
+        request,
+        "peps/complete.html",
+        {
+            "pep": plan,
+            "pupil": plan.pupil,
+            "problems": problems,
+            "virtual_school": virtual_school,
+        },
+    )
+
+
+@requires(Capability.VIEW_COHORT)
+def pep_download(request, pk: int):
+    plan = pep_for(request, pk)
+    content = pep_pdf(plan)
+    audit_record(
+        action="pep.pdf_downloaded",
+        request=request,
+        obj=plan,
+        pupil_id=plan.pupil_id,
+        changes={"version": plan.version, "status": plan.status},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pep_filename(plan)}"'
+    return response
+
+
+@requires(Capability.EDIT_PUPILS)
+def pep_correct(request, pk: int):
+    plan = pep_for(request, pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def write():
+            created["pep"] = services.pep_correct(
+                pep=plan, reason=form.cleaned_data["reason"], by=request.user, request=request
+            )
+
+        if _saved(form, write):
+            messages.success(
+                request,
+                f"Version {created['pep'].version} started as a draft. Version {plan.version} "
+                "stays as it is until you complete this one.",
+            )
+            return redirect("peps:pep_edit", pk=created["pep"].pk)
+    return _form_page(
+        request,
+        form,
+        title=f"Correct the PEP for {plan.term}",
+        pep=plan,
+        button="Start a correction",
+        lede="Harbour keeps the completed PEP as it is and starts a new version with "
+        "everything copied, for you to change and complete. The Virtual School is sent the "
+        "new version when it is completed.",
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pep_discard(request, pk: int):
+    plan = pep_for(request, pk)
+    if plan.is_locked:
+        return _locked_redirect(request, plan)
+    if request.method == "POST":
+        services.pep_discard(pep=plan, by=request.user, request=request)
+        messages.success(request, "Draft deleted")
+        return redirect("peps:pupil_peps", pupil_id=plan.pupil_id)
+    return render(request, "peps/discard.html", {"pep": plan, "pupil": plan.pupil})
+
+
+# --- SDQ -------------------------------------------------------------------------------------
+
+
+@requires(Capability.EDIT_PUPILS)
+def sdq_add(request, pupil_id: int):
+    pupil = pupil_for(request, pupil_id)
+    form = SdqForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.sdq_record(
+                pupil=pupil,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if _saved(form, write):
+            messages.success(request, "SDQ scores recorded")
+            return redirect(reverse("peps:pupil_peps", args=[pupil.pk]) + "#sdq")
+    return _form_page(
+        request,
+        form,
+        title=f"Record SDQ scores for {pupil.display_name}",
+        pupil=pupil,
+        button="Record scores",
+        lede="Enter the scale scores and impact score from the completed paper questionnaire's "
+        "scoring sheet. Harbour works out the total and band; it never holds the questions.",
+    )
+
+
+# --- Compliance and settings -----------------------------------------------------------------
+
+
+@requires(Capability.VIEW_COHORT)
+def compliance(request):
+    today = timezone.localdate()
+    calendar = SchoolCalendar.for_school(request.school)
+    terms = [t for t in calendar.terms if t.academic_year in calendar.entered_years]
+    chosen = None
+    term_param = request.GET.get("term", "")
+    if term_param.isdigit():
+        chosen = next((t for t in terms if t.pk == int(term_param)), None)
+    report = None
+    error = ""
+    try:
+        if chosen is None:
+            # This term; in a holiday, the term that has just ended, whose figures are final.
+            ended = [t for t in terms if t.last_day < today]
+            chosen = calendar.term_for(today) or (
+                ended[-1] if ended else calendar.current_or_next_term(today)
+            )
+        report = selectors.pep_compliance(request.school, chosen, today=today, calendar=calendar)
+    except TermDatesMissing as missing:
+        error = missing.messages[0]
+    audit_record(
+        action="pep.compliance_viewed",
+        request=request,
+        changes={"term": str(chosen) if chosen else ""},
+    )
+    return render(
+        request,
+        "peps/compliance.html",
+        {"report": report, "terms": terms, "chosen": chosen, "error": error, "today": today},
+    )
+
+
+@requires(any_of=(Capability.EDIT_PUPILS, Capability.MANAGE_SCHOOL))
+def pep_settings(request):
+    current = selectors.pep_settings_for(request.school)
+    form = PepSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.pep_settings_update(
+                school=request.school,
+                by=request.user,
+                request=request,
+                **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
+            )
+
+        if _saved(form, write):
+            messages.success(request, "PEP settings saved")
+            return redirect("peps:settings")
+    return _form_page(
+        request,
+        form,
+        title="PEP settings",
+        button="Save settings",
+        back=reverse("peps:compliance"),
+        lede="Harbour's rule: one PEP a term, held by the last school day of the term; the "
+        "first within 20 school days of a child coming into care or joining the school. Your "
+        "school may set a stricter rule.",
+    )
