@@ -1,0 +1,68 @@
+"""Settings come from the environment through a parser that refuses what cannot be meant, and
+the production settings the README documents pass Django's deployment checklist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_choice, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("no", False)])
+def test_booleans_read_the_usual_words(monkeypatch, raw, expected):
+    monkeypatch.setenv("HARBOUR_FLAG", raw)
+    assert env_bool("HARBOUR_FLAG", not expected) is expected
+
+
+def test_a_misspelt_boolean_stops_harbour(monkeypatch):
+    monkeypatch.setenv("DEBUG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        env_bool("DEBUG", False)
+
+
+def test_numbers_and_choices_are_checked(monkeypatch):
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", "thirty")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("SESSION_IDLE_MINUTES", 30)
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT must be one of"):
+        env_choice("LOG_FORMAT", "text", {"text", "json"})
+
+
+def test_unset_values_take_the_embedded_defaults(monkeypatch):
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    assert env_list("ALLOWED_HOSTS", ["127.0.0.1"]) == ["127.0.0.1"]
+    monkeypatch.setenv("ALLOWED_HOSTS", "harbour.example.org, www.harbour.example.org")
+    assert env_list("ALLOWED_HOSTS", []) == ["harbour.example.org", "www.harbour.example.org"]
+
+
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    # The test run's own variables (the browser tests' async switch) are not production's.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {
+        **inherited,
+        "DEBUG": "false",
+        "SECRET_KEY": "k3y-" + "x7Qp9-Lm2Vr8-Zt4Wn6-Hs1Jd5-Fb3Gc0-Ya8Ue2-Ri9Oo7-Pw",
+        "HTTPS": "true",
+        "ALLOWED_HOSTS": "harbour.example.org",
+        "HARBOUR_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
