@@ -8,6 +8,9 @@ from tests.conftest import *  # noqa: F403
 TARGETS_MS = {
     "school_calendar": 50,
     "home_page": 150,
+    "cohort_list": 400,
+    "cohort_csv": 1000,
+    "pupil_record": 300,
 }
 
 
