@@ -113,6 +113,24 @@ class PepDocument:
     next_meeting_date: dt.date | None
     pp_plus_total: Decimal = field(default=Decimal("0"))
 
+    @property
+    def sdq_grid(self) -> list[tuple[str, list[str]]]:
+        """The latest SDQs as one table, a row per scale and a column per informant: each cell
+        the score and, where Harbour has cut-offs for the informant, its band."""
+        if not self.sdq:
+            return []
+        rows = [
+            (label, [_score(s.scales[i][1], s.scales[i][2]) for s in self.sdq])
+            for i, (_, label) in enumerate(SDQ_SCALES)
+        ]
+        rows.append(("Total difficulties (0 to 40)", [_score(s.total, s.band) for s in self.sdq]))
+        rows.append(("Impact", ["–" if s.impact is None else str(s.impact) for s in self.sdq]))
+        return rows
+
+
+def _score(score: int, band: str) -> str:
+    return f"{score} ({band.lower()})" if band else str(score)
+
 
 def _care_status(pep: PersonalEducationPlan, day: dt.date) -> tuple[str, str]:
     episodes = sorted(

@@ -114,6 +114,8 @@ class PepStatus:
     first_pep: bool = False
     # The day the child came into care or joined the school, whichever is later.
     care_started: dt.date | None = None
+    # That day is the day they joined the school (they were in care before).
+    joined_school: bool = False
     # School days from today to the deadline: 0 on the deadline, None once it has passed.
     school_days_left: int | None = None
     # School days since the deadline, for an overdue PEP (0 in the holiday right after it).
@@ -230,7 +232,13 @@ def term_pep_status(
     first_pep = first >= term.first_day
     deadline = first if first_pep else termly
 
-    common = {"term": term, "deadline": deadline, "first_pep": first_pep, "care_started": started}
+    common = {
+        "term": term,
+        "deadline": deadline,
+        "first_pep": first_pep,
+        "care_started": started,
+        "joined_school": started > spell_start,
+    }
     if completed:
         return PepStatus(PepState.DONE, meeting_date=meeting, **common)  # type: ignore[arg-type]
     if today > deadline:

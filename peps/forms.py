@@ -26,6 +26,15 @@ def _helper(*fields) -> FormHelper:
     return helper
 
 
+def _show_dates_as_typed(form, *names) -> None:
+    """Show a saved date as a teacher types one (27/03/2026), not as ISO 2026-03-27. (A
+    DateInput would, but crispy-forms-gds renders it unstyled, as it does a NumberInput.)"""
+    for name in names:
+        value = form.initial.get(name)
+        if hasattr(value, "strftime"):
+            form.initial[name] = value.strftime("%d/%m/%Y")
+
+
 def _text(label: str, *, required: bool = False, rows: int = 4, help_text: str = ""):
     return forms.CharField(
         label=label,
@@ -90,7 +99,7 @@ class MeetingForm(forms.Form):
     social_worker_views = _text("Social worker's views")
 
     sen_status = forms.ChoiceField(
-        label="Special educational needs",
+        label="SEN status",
         required=False,
         choices=SenStatus.choices,
         widget=forms.RadioSelect,
@@ -137,6 +146,7 @@ class MeetingForm(forms.Form):
         label="Attainment scale",
         choices=AttainmentScale.choices,
         widget=forms.RadioSelect,
+        help_text="The subjects are added on the PEP page, on this scale",
     )
     transition_plans = _text(
         "Transition plans",
@@ -147,6 +157,8 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _show_dates_as_typed(self, "meeting_date", "next_meeting_date")
+        # In the order of the PEP page and the PDF.
         self.helper = _helper(
             Fieldset(
                 Field.text("meeting_date", field_width=10),
@@ -169,21 +181,21 @@ class MeetingForm(forms.Form):
                 legend="Views of the carer and social worker",
                 legend_size=Size.MEDIUM,
             ),
+            Field.radios("attainment_scale", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.text("attendance_percent", field_width=5),
+                Field.text("suspensions", field_width=3),
+                Field.text("suspension_days", field_width=4),
+                Field.textarea("attendance_notes", rows=3),
+                legend="Attendance and exclusions this school year",
+                legend_size=Size.MEDIUM,
+            ),
             Fieldset(
                 Field.radios("sen_status", legend_size=Size.SMALL),
                 Field.textarea("sen_notes", rows=3),
                 legend="Special educational needs",
                 legend_size=Size.MEDIUM,
             ),
-            Fieldset(
-                Field.text("attendance_percent", field_width=5),
-                Field.text("suspensions", field_width=3),
-                Field.text("suspension_days", field_width=4),
-                Field.textarea("attendance_notes", rows=3),
-                legend="Attendance and exclusions",
-                legend_size=Size.MEDIUM,
-            ),
-            Field.radios("attainment_scale", legend_size=Size.MEDIUM),
             Field.textarea("transition_plans", rows=3, label_size=Size.MEDIUM),
             Field.text("next_meeting_date", field_width=10, label_size=Size.MEDIUM),
         )
@@ -287,6 +299,7 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _show_dates_as_typed(self, "due_by")
         self.helper = _helper(
             Field.radios("area", legend_size=Size.SMALL),
             Field.textarea("action", rows=3),

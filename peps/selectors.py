@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from peps.due import ChildFacts, PepRule, PepState, PepStatus, pep_statuses, term_pep_status
+from peps.due import (
+    ChildFacts,
+    PepRule,
+    PepState,
+    PepStatus,
+    pep_statuses,
+    previous_term,
+    term_pep_status,
+)
 from peps.models import PepSettings, PepTarget, PersonalEducationPlan, SdqScore, TargetReview
 from peps.sdq import (
     SELF_REPORT_NOT_BANDED,
@@ -24,7 +32,7 @@ from peps.sdq import (
 )
 from pupils.cohort import IN_CARE, add_years
 from pupils.models import CareEpisode, Pupil
-from schools.schooldays import SchoolCalendar, TermDates, term_dates_of
+from schools.schooldays import SchoolCalendar, TermDates, TermDatesMissing, term_dates_of
 
 Status = PersonalEducationPlan.Status
 
@@ -135,12 +143,59 @@ def pep_statuses_for_pupil(
 
 def startable_terms(pupil: Pupil, *, today: dt.date, calendar: SchoolCalendar) -> list[TermDates]:
     """The terms a PEP may be started for today: this term (in a holiday, the next) and the
-    one before it, for a PEP held late; newest first, without those already completed."""
+    one before it, for a PEP held late; newest first, without those that already have a
+    completed PEP or a draft (one query)."""
     current = calendar.current_or_next_term(today)
     earlier = [t for t in calendar.terms if t.first_day < current.first_day]
     terms = [current] + earlier[-1:]
-    done = completed_meetings([pupil]).get(pupil.pk, {})
-    return [t for t in terms if (t.academic_year, t.name) not in done]
+    taken = set(
+        PersonalEducationPlan.objects.filter(
+            pupil=pupil, status__in=[Status.COMPLETED, Status.DRAFT]
+        ).values_list("term_id", flat=True)
+    )
+    return [t for t in terms if t.pk not in taken]
+
+
+@dataclass(frozen=True)
+class TermCard:
+    """A term the child needs (or had) a PEP for, with what the teacher can do about it: open
+    the PEP of the term (the completed one, else the draft) or start one."""
+
+    status: PepStatus
+    pep: PersonalEducationPlan | None = None
+    can_start: bool = False
+
+
+def term_cards(
+    statuses: list[PepStatus], peps: list[PersonalEducationPlan], startable: list[TermDates]
+) -> list[TermCard]:
+    """``pep_statuses_for_pupil``'s statuses with the PEP of each term, from rows already
+    loaded (``peps_for_pupil``, ``startable_terms``): no queries."""
+    startable_pks = {t.pk for t in startable}
+    cards = []
+    for status in statuses:
+        of_term = [p for p in peps if p.term_id == status.term.pk]
+        pep = next((p for p in of_term if p.status == Status.COMPLETED), None) or next(
+            (p for p in of_term if p.status == Status.DRAFT), None
+        )
+        cards.append(TermCard(status, pep, status.term.pk in startable_pks))
+    return cards
+
+
+def pep_status_for(pep: PersonalEducationPlan, *, today: dt.date) -> PepStatus | None:
+    """The state of the PEPs of ``pep``'s child and term today (when it is due), or None when
+    the school's term dates cannot say."""
+    school = pep.pupil.school
+    try:
+        return term_pep_status(
+            calendar=SchoolCalendar.for_school(school),
+            term=term_dates_of(pep.term),
+            child=child_facts(pep.pupil),
+            today=today,
+            rule=pep_rule(school),
+        )
+    except TermDatesMissing:
+        return None
 
 
 # --- One child's PEPs ------------------------------------------------------------------------
@@ -321,6 +376,10 @@ class PepCompliance:
     late: list[ComplianceRow] = field(default_factory=list)
     missing: list[ComplianceRow] = field(default_factory=list)
     not_yet_due: list[ComplianceRow] = field(default_factory=list)
+    # The term before, whose PEP can still be held late: the children whose PEP for it is
+    # overdue.
+    previous_term: TermDates | None = None
+    previous_missing: list[ComplianceRow] = field(default_factory=list)
     # Children in care (aged 4 to 16) with no carer SDQ in the last 12 months.
     needing_carer_sdq: list[Pupil] = field(default_factory=list)
 
@@ -359,28 +418,39 @@ def pep_compliance(
         meetings.setdefault(pupil_id, {})[(year, name)] = meeting_date
         if (year, name) == (dates.academic_year, dates.name):
             pep_ids[pupil_id] = pk
-    result = PepCompliance(term=dates, today=today)
+    result = PepCompliance(term=dates, today=today, previous_term=previous_term(calendar, dates))
     for pupil in pupils:
-        status = term_pep_status(
-            calendar=calendar,
-            term=dates,
-            child=child_facts(pupil, meetings.get(pupil.pk, {})),
-            today=today,
-            rule=rule,
-        )
-        if not status.required:
-            continue
-        row = ComplianceRow(pupil=pupil, status=status, pep_id=pep_ids.get(pupil.pk))
-        if status.state == PepState.DONE:
-            (result.on_time if status.on_time else result.late).append(row)
-        elif status.state == PepState.OVERDUE:
-            result.missing.append(row)
-        else:
-            result.not_yet_due.append(row)
+        facts = child_facts(pupil, meetings.get(pupil.pk, {}))
+        status = term_pep_status(calendar=calendar, term=dates, child=facts, today=today, rule=rule)
+        if status.required:
+            row = ComplianceRow(pupil=pupil, status=status, pep_id=pep_ids.get(pupil.pk))
+            if status.state == PepState.DONE:
+                (result.on_time if status.on_time else result.late).append(row)
+            elif status.state == PepState.OVERDUE:
+                result.missing.append(row)
+            else:
+                result.not_yet_due.append(row)
+        earlier = _previous_status(calendar, result.previous_term, facts, today, rule)
+        if earlier is not None and earlier.state == PepState.OVERDUE:
+            result.previous_missing.append(ComplianceRow(pupil=pupil, status=earlier))
+    # The most urgent first; the PEPs held in the order they were held.
+    for rows in (result.missing, result.not_yet_due, result.previous_missing):
+        rows.sort(key=lambda r: (r.status.deadline, r.pupil.surname, r.pupil.forename))
+    for rows in (result.on_time, result.late):
+        rows.sort(key=lambda r: (r.pupil.surname, r.pupil.forename))
     in_care_today = [p for p in pupils if _in_care_on(p, today) and _on_roll(p, today)]
     needing = pupils_needing_carer_sdq(in_care_today, today=today)
     result.needing_carer_sdq = [p for p in in_care_today if p.pk in needing]
     return result
+
+
+def _previous_status(calendar, term, facts, today, rule) -> PepStatus | None:
+    if term is None:
+        return None
+    try:
+        return term_pep_status(calendar=calendar, term=term, child=facts, today=today, rule=rule)
+    except TermDatesMissing:
+        return None  # the year before the school's first term dates
 
 
 def _on_roll(pupil: Pupil, day: dt.date) -> bool:

@@ -404,58 +404,95 @@ def _target_name(target: PepTarget) -> str:
     text = " ".join(target.action.split())
     if not text:
         return f"the {target.get_area_display().lower()} target with no action yet"
-    return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
+    if len(text) > 60:
+        text = text[:60].rsplit(" ", 1)[0].rstrip(",;:") + "…"  # at a word's end
+    return f"“{text}”"
 
 
-def completion_problems(pep: PersonalEducationPlan, *, today: dt.date) -> list[str]:
+class Problem(str):
+    """One reason a PEP cannot be completed (the message), with ``section``: the id of the
+    part of the PEP page where it is put right, so a list of problems can link to each."""
+
+    section: str
+
+    def __new__(cls, message: str, section: str) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.section = section
+        return problem
+
+
+def completion_problems(pep: PersonalEducationPlan, *, today: dt.date) -> list[Problem]:
     """What stops ``pep`` being completed, in the order of the form: what a Virtual School
     returns a PEP for (DOMAIN.md 3.3: the child's views, SMART targets, PP+ linked to targets;
     and the review of the last PEP's targets). Empty when it can be completed."""
     problems = []
     if pep.meeting_date is None:
-        problems.append("Enter the date of the PEP meeting")
+        problems.append(Problem("Enter the date of the PEP meeting", "meeting"))
     elif pep.meeting_date > today:
         problems.append(
-            f"The meeting date ({pep.meeting_date:%-d %B %Y}) is in the future: complete the "
-            "PEP after the meeting"
+            Problem(
+                f"The meeting date ({pep.meeting_date:%-d %B %Y}) is in the future: complete "
+                "the PEP after the meeting",
+                "meeting",
+            )
         )
     if not pep.attendees.exists():
-        problems.append("Add who attended the meeting, sent apologies or contributed in writing")
+        problems.append(
+            Problem(
+                "Add who attended the meeting, sent apologies or contributed in writing",
+                "attendees",
+            )
+        )
     if not pep.has_child_voice:
         problems.append(
-            "Record the child's views in their own words: what is going well, what is hard, "
-            "what they would like or how they like to be helped"
+            Problem(
+                "Record the child's views in their own words: what is going well, what is "
+                "hard, what they would like or how they like to be helped",
+                "voice",
+            )
         )
     if not pep.voice_how_gathered.strip():
-        problems.append("Say how the child's views were gathered")
+        problems.append(Problem("Say how the child's views were gathered", "voice"))
     reviewed = set(pep.reviews.values_list("target_id", flat=True))
     for target in targets_to_review(pep):
         if target.pk not in reviewed:
             problems.append(
-                f"Review last PEP's target {_target_name(target)}: achieved, partly achieved "
-                "or not achieved, with evidence"
+                Problem(
+                    f"Review last PEP's target {_target_name(target)}: achieved, partly "
+                    "achieved or not achieved, with evidence",
+                    f"review-{target.pk}",
+                )
             )
     targets = list(pep.targets.all())
     if not targets:
-        problems.append("Set at least one new target")
+        problems.append(Problem("Set at least one new target", "targets"))
     for target in targets:
+        section = f"target-{target.pk}"
         missing = target.missing_parts
         if missing:
-            problems.append(f"Target {_target_name(target)} needs {_and(missing)}")
+            problems.append(
+                Problem(f"Target {_target_name(target)} needs {_and(missing)}", section)
+            )
         elif pep.meeting_date and target.due_by and target.due_by <= pep.meeting_date:
             problems.append(
-                f"Target {_target_name(target)} is due on or before the meeting: set a date "
-                "after the meeting"
+                Problem(
+                    f"Target {_target_name(target)} is due on or before the meeting: set a "
+                    "date after the meeting",
+                    section,
+                )
             )
         if target.pp_plus_amount > 0 and not target.pp_plus_purpose.strip():
             problems.append(
-                f"Target {_target_name(target)} asks for £{target.pp_plus_amount:,.2f} of PP+: "
-                "say what the PP+ will pay for towards this target"
+                Problem(
+                    f"Target {_target_name(target)} asks for £{target.pp_plus_amount:,.2f} of "
+                    "PP+: say what the PP+ will pay for towards this target",
+                    section,
+                )
             )
     if pep.next_meeting_date is None:
-        problems.append("Enter the date of the next PEP meeting")
+        problems.append(Problem("Enter the date of the next PEP meeting", "next-meeting"))
     elif pep.meeting_date and pep.next_meeting_date <= pep.meeting_date:
-        problems.append("The next meeting must be after this meeting")
+        problems.append(Problem("The next meeting must be after this meeting", "next-meeting"))
     return problems
 
 

@@ -56,22 +56,28 @@ def _saved(form, write) -> bool:
 
 
 def _form_page(request, form, *, title, pep=None, pupil=None, button="Save", lede="", back=""):
+    """A one-form page, captioned with the child (and the PEP's term) it is about."""
     if not back:
         back = (
             reverse("peps:pep", args=[pep.pk])
             if pep
             else reverse("peps:pupil_peps", args=[pupil.pk])
         )
+    pupil = pupil or (pep.pupil if pep else None)
+    caption = pupil.display_name if pupil else ""
+    if pep:
+        caption += f", {pep.term}"
     return render(
         request,
         "peps/form_page.html",
         {
             "form": form,
             "title": title,
+            "caption": caption,
             "button": button,
             "lede": lede,
             "pep": pep,
-            "pupil": pupil or (pep.pupil if pep else None),
+            "pupil": pupil,
             "cancel_url": back,
         },
     )
@@ -112,6 +118,8 @@ def pupil_peps(request, pupil_id: int):
     except TermDatesMissing as error:
         statuses, startable, dates_missing = [], [], error.messages[0]
     sdqs = selectors.sdq_views_for_pupil(pupil)
+    peps = list(selectors.peps_for_pupil(pupil))
+    statuses = [s for s in statuses if s.required or s.state == PepState.DONE]
     audit_record(action="pupil.peps_viewed", request=request, obj=pupil, pupil_id=pupil.pk)
     return render(
         request,
@@ -119,8 +127,8 @@ def pupil_peps(request, pupil_id: int):
         {
             "pupil": pupil,
             "today": today,
-            "statuses": [s for s in statuses if s.required or s.state == PepState.DONE],
-            "peps": selectors.peps_for_pupil(pupil),
+            "cards": selectors.term_cards(statuses, peps, startable),
+            "peps": peps,
             "startable": startable,
             "dates_missing": dates_missing,
             "sdqs": sdqs,
@@ -142,7 +150,12 @@ def pep_start(request, pupil_id: int):
     except TermDatesMissing as error:
         messages.error(request, error.messages[0])
         return redirect("peps:pupil_peps", pupil_id=pupil.pk)
-    form = StartForm(request.POST or None, terms=terms)
+    if not terms:
+        return render(request, "peps/nothing_to_start.html", {"pupil": pupil})
+    # The child's PEP page links to "start the PEP for this term": that term comes chosen.
+    chosen = request.GET.get("term", "")
+    initial = {"term": int(chosen)} if chosen.isdigit() else {}
+    form = StartForm(request.POST or None, terms=terms, initial=initial)
     if request.method == "POST" and form.is_valid():
         created = {}
 
@@ -164,10 +177,9 @@ def pep_start(request, pupil_id: int):
     return _form_page(
         request,
         form,
-        title=f"Start a PEP for {pupil.display_name}",
+        title="Start a PEP",
         pupil=pupil,
         button="Start PEP",
-        lede="" if terms else "Every term Harbour can open a PEP for already has one.",
     )
 
 
@@ -179,9 +191,8 @@ def pep(request, pk: int):
     plan = pep_for(request, pk)
     today = timezone.localdate()
     targets_to_review = selectors.targets_to_review(plan)
-    problems = (
-        services.completion_problems(plan, today=today) if plan.status == Status.DRAFT else []
-    )
+    draft = plan.status == Status.DRAFT
+    problems = services.completion_problems(plan, today=today) if draft else []
     sdqs = selectors.sdq_views_for_pupil(plan.pupil)
     audit_record(action="pep.viewed", request=request, obj=plan, pupil_id=plan.pupil_id)
     return render(
@@ -198,6 +209,9 @@ def pep(request, pk: int):
                 plan.pupil, sdqs, today=today, in_care=_in_care_today(plan.pupil, today)
             ),
             "problems": problems,
+            "pp_plus_total": sum(t.pp_plus_amount for t in plan.targets.all()),
+            # When a draft is due: the deadline it is being written against.
+            "status": selectors.pep_status_for(plan, today=today) if draft else None,
             "can_edit": Capability.EDIT_PUPILS in request.capabilities and not plan.is_locked,
             "can_correct": Capability.EDIT_PUPILS in request.capabilities
             and plan.status == Status.COMPLETED
@@ -226,10 +240,12 @@ def pep_edit(request, pk: int):
     return _form_page(
         request,
         form,
-        title=f"PEP meeting: {plan.pupil.display_name}, {plan.term}",
+        title="Record the PEP meeting",
         pep=plan,
         button="Save draft",
-        lede="Save at any point: nothing is required until you complete the PEP.",
+        lede="Save at any point: nothing is required until you complete the PEP. Attendees, "
+        "attainment, the review of last PEP's targets and new targets are added on the PEP "
+        "page.",
     )
 
 
@@ -404,9 +420,11 @@ def pep_complete(request, pk: int):
         try:
             services.pep_complete(pep=plan, by=request.user, today=today, request=request)
         except ValidationError as error:
-            problems = error.messages
+            # Read again, with where each is put right; a PEP completed meanwhile elsewhere
+            # has none, and says so in the error.
+            problems = services.completion_problems(plan, today=today) or error.messages
         else:
-            if virtual_school:
+            if virtual_school and virtual_school.email:
                 messages.success(
                     request,
                     f"PEP completed. The PDF is being sent to {virtual_school}.",
@@ -414,8 +432,8 @@ def pep_complete(request, pk: int):
             else:
                 messages.success(
                     request,
-                    "PEP completed. No Virtual School is recorded for the child, so download "
-                    "the PDF and send it yourself.",
+                    "PEP completed. Harbour has no Virtual School address for the child, so "
+                    "download the PDF and send it yourself.",
                 )
             return _to_pep(plan)
     return render(
@@ -468,7 +486,7 @@ def pep_correct(request, pk: int):
     return _form_page(
         request,
         form,
-        title=f"Correct the PEP for {plan.term}",
+        title="Correct this PEP",
         pep=plan,
         button="Start a correction",
         lede="Harbour keeps the completed PEP as it is and starts a new version with "
@@ -513,7 +531,7 @@ def sdq_add(request, pupil_id: int):
     return _form_page(
         request,
         form,
-        title=f"Record SDQ scores for {pupil.display_name}",
+        title="Record SDQ scores",
         pupil=pupil,
         button="Record scores",
         lede="Enter the scale scores and impact score from the completed paper questionnaire's "
@@ -535,6 +553,7 @@ def compliance(request):
         chosen = next((t for t in terms if t.pk == int(term_param)), None)
     report = None
     error = ""
+    latest = False
     try:
         if chosen is None:
             # This term; in a holiday, the term that has just ended, whose figures are final.
@@ -543,6 +562,8 @@ def compliance(request):
                 ended[-1] if ended else calendar.current_or_next_term(today)
             )
         report = selectors.pep_compliance(request.school, chosen, today=today, calendar=calendar)
+        # Last term's missing PEPs can still be held late only while this term is the latest.
+        latest = chosen.pk == calendar.current_or_next_term(today).pk
     except TermDatesMissing as missing:
         error = missing.messages[0]
     audit_record(
@@ -553,7 +574,14 @@ def compliance(request):
     return render(
         request,
         "peps/compliance.html",
-        {"report": report, "terms": terms, "chosen": chosen, "error": error, "today": today},
+        {
+            "report": report,
+            "terms": terms,
+            "chosen": chosen,
+            "error": error,
+            "today": today,
+            "previous_missing": report.previous_missing if report and latest else [],
+        },
     )
 
 

@@ -209,6 +209,9 @@ def test_child_joining_the_school_has_20_school_days_from_joining(calendar):
     assert result.care_started == D(2027, 1, 4)
     assert result.deadline == D(2027, 2, 1)
     assert result.first_pep is True
+    assert result.joined_school is True  # so the page says "since joining the school"
+    came_into_care = status(calendar, AUTUMN, child(Ep(D(2026, 10, 20))), D(2026, 10, 21))
+    assert came_into_care.joined_school is False
 
 
 def test_school_with_a_stricter_first_pep_rule_gets_an_earlier_first_deadline(calendar):

@@ -4,6 +4,7 @@ read-only, and the query counts of the list pages.
 The clock is frozen on Monday 12 October 2026, a school day in the autumn term."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -17,10 +18,12 @@ from peps import services
 from peps.models import PepAttendee, PersonalEducationPlan
 from schools.models import Term
 from tests.conftest import member, sign_in
+from tests.factories import add_year
 from tests.peps.conftest import D, fill
 from tests.peps.factories import (
     CompletedPepFactory,
     SdqFactory,
+    TargetFactory,
 )
 from tests.peps.matrix import PEP_PAGES, PEP_POST_PAGES, pep_records
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory
@@ -350,5 +353,78 @@ def test_compliance_in_the_holidays_shows_the_term_just_ended(make_client, schoo
     with time_machine.travel(dt.datetime(2026, 12, 28, 9, 0, tzinfo=dt.UTC), tick=False):
         client = make_client(school, Role.DESIGNATED_TEACHER)
         body = client.get(reverse("peps:compliance")).content.decode()
-    assert '<span class="govuk-caption-m">Autumn term 2026 to 2027</span>' in body
+    assert '<span class="govuk-caption-l">Autumn term 2026 to 2027</span>' in body
     assert "Missing: deadline passed" in body
+
+
+# --- What the pages offer a designated teacher -----------------------------------------------
+
+
+def test_a_childs_page_offers_to_continue_the_draft_rather_than_start_another(dt_client, draft):
+    body = dt_client.get(reverse("peps:pupil_peps", args=[draft.pupil_id])).content.decode()
+    assert "Continue the draft PEP" in body
+    assert reverse("peps:pep_start", args=[draft.pupil_id]) not in body
+
+
+def test_a_childs_page_starts_the_pep_of_the_term_it_is_about(dt_client, school, child, autumn):
+    body = dt_client.get(reverse("peps:pupil_peps", args=[child.pk])).content.decode()
+    start = reverse("peps:pep_start", args=[child.pk])
+    assert f'href="{start}?term={autumn.pk}"' in body
+    # Last term's PEP can be started too: the link's term comes chosen.
+    add_year(school, 2025)
+    summer = Term.objects.get(academic_year__start_year=2025, name="summer")
+    for term in (autumn, summer):
+        body = dt_client.get(f"{start}?term={term.pk}").content.decode()
+        chosen = re.findall(r'<input[^>]*value="(\d+)"\s*checked', body)
+        assert chosen == [str(term.pk)]
+
+
+def test_each_reason_a_pep_cannot_be_completed_links_to_where_it_is_put_right(
+    dt_client, school, draft
+):
+    add_year(school, 2025)
+    summer = Term.objects.get(academic_year__start_year=2025, name="summer")
+    last = CompletedPepFactory(pupil=draft.pupil, term=summer, meeting_date=D(2026, 6, 10))
+    reading = TargetFactory(pep=last)
+    body = dt_client.post(reverse("peps:pep_complete", args=[draft.pk])).content.decode()
+    page = dt_client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
+    review = f"#review-{reading.pk}"
+    assert f'href="{reverse("peps:pep", args=[draft.pk])}{review}"' in body
+    assert f'href="{review}"' in page
+    assert f'id="review-{reading.pk}"' in page
+    assert 'href="#voice"' in page and 'id="voice"' in page
+    assert 'href="#next-meeting"' in page and 'id="next-meeting"' in page
+
+
+def test_the_meeting_form_shows_saved_dates_as_they_are_typed(dt_client, draft, teacher):
+    services.pep_update(pep=draft, by=teacher, meeting_date=D(2026, 10, 9))
+    body = dt_client.get(reverse("peps:pep_edit", args=[draft.pk])).content.decode()
+    assert 'value="09/10/2026"' in body
+
+
+def test_compliance_lists_last_terms_missing_peps_and_the_soonest_deadline_first(
+    dt_client, school, year, cambridgeshire
+):
+    # Two children in care for years and one who came into care on Mon 21 Sep 2026 (first PEP
+    # due Mon 19 Oct): on Mon 12 October the newcomer's deadline is the soonest; the summer
+    # 2026 PEPs (2025 to 2026 dates added) were never held.
+    add_year(school, 2025)
+    settled = [PupilFactory(school=school, legal_surname=name) for name in ("Abbot", "Brook")]
+    for pupil in settled:
+        CareEpisodeFactory(pupil=pupil, start_date=D(2022, 1, 10))
+    newcomer = PupilFactory(school=school, legal_surname="Zeal")
+    CareEpisodeFactory(pupil=newcomer, start_date=D(2026, 9, 21))
+    body = dt_client.get(reverse("peps:compliance")).content.decode()
+    assert "Still missing from last term" in body
+    not_yet = body[body.index('id="not-yet"') :]
+    assert not_yet.index("Zeal, ") < not_yet.index("Abbot, ") < not_yet.index("Brook, ")
+    assert 'id="late"' not in body  # no list behind a 0
+
+
+def test_starting_a_pep_when_this_and_last_terms_are_taken_points_to_the_childs_peps(
+    dt_client, draft
+):
+    # Amelia's autumn PEP is a draft; the year before is not in Harbour.
+    body = dt_client.get(reverse("peps:pep_start", args=[draft.pupil_id])).content.decode()
+    assert "already started or completed" in body
+    assert reverse("peps:pupil_peps", args=[draft.pupil_id]) in body

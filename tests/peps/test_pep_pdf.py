@@ -83,6 +83,11 @@ def test_the_document_holds_every_part_of_the_pep(spring_pep):
         ("Parent or carer", 18, "High"),
         ("Teacher", 14, "Slightly raised"),
     ]
+    assert document.sdq_grid[0] == ("Emotional symptoms", ["6 (high)", "3 (close to average)"])
+    assert document.sdq_grid[-2] == (
+        "Total difficulties (0 to 40)",
+        ["18 (high)", "14 (slightly raised)"],
+    )
     assert [(r.target, r.outcome) for r in document.reviews] == [
         ("Read with Mr Hale twice a week", "Partly achieved")
     ]

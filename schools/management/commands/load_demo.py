@@ -4,7 +4,7 @@ provides it) a fictional cohort. Safe to run again: it updates what exists."""
 import datetime as dt
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +13,13 @@ from accounts.roles import Role
 from schools.models import AcademicYear, Closure, School, Term
 
 DEMO_PASSWORD = "harbour-demo-password"  # noqa: S105 (fictional demo accounts only)
-DEMO_DOMAIN = "fenbridge.example"  # RFC 2606: never a real mailbox
+DEMO_DOMAIN = "fenbridge.example"
+NON_DELIVERING_BACKENDS = {
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}  # RFC 2606: never a real mailbox
 
 USERS = [
     ("dt", "Priya Shah", [Role.DESIGNATED_TEACHER]),
@@ -52,6 +58,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's children belong to real local authorities, whose Virtual Schools' real
+        # addresses are in the directory: a demo PEP or reminder must never reach them.
+        if settings.EMAIL_BACKEND not in NON_DELIVERING_BACKENDS:
+            raise CommandError(
+                "load_demo writes fictional children whose PEPs are emailed to real Virtual "
+                f"Schools; it runs only where email is not delivered (EMAIL_BACKEND is "
+                f"{settings.EMAIL_BACKEND})."
+            )
         school, _ = School.objects.update_or_create(
             urn="999001",
             defaults={
@@ -118,6 +132,11 @@ class Command(BaseCommand):
         except ImportError:  # the pupils app is not built yet
             return
         load_demo_pupils(school, today=timezone.localdate())
+        try:
+            from peps.demo import load_demo_peps
+        except ImportError:  # the peps app is not built yet
+            return
+        load_demo_peps(school, today=timezone.localdate())
 
     def _write_logins(self, logins: list[tuple[str, str]]) -> None:
         lines = [f"Demo logins (password for all: {DEMO_PASSWORD})"]
