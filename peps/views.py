@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import requires
 from accounts.audit import audit_record
 from accounts.roles import Capability
+from harbour.forms import saved
 from peps import selectors, services
 from peps.access import attainment_for, attendee_for, pep_for, target_for
 from peps.documents import pep_filename, pep_pdf
@@ -38,21 +39,6 @@ from schools.models import Term
 from schools.schooldays import SchoolCalendar, TermDatesMissing
 
 Status = PersonalEducationPlan.Status
-
-
-def _saved(form, write) -> bool:
-    """Call the service ``write``; put a ValidationError's messages on the form (on its field
-    when it names one, above the form otherwise) and return False."""
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _form_page(request, form, *, title, pep=None, pupil=None, button="Save", lede="", back=""):
@@ -171,7 +157,7 @@ def pep_start(request, pupil_id: int):
                 pupil=pupil, term=term, by=request.user, today=today, request=request
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Draft PEP started. Save it at any point.")
             return redirect("peps:pep_edit", pk=created["pep"].pk)
     return _form_page(
@@ -234,7 +220,7 @@ def pep_edit(request, pk: int):
         def write():
             services.pep_update(pep=plan, by=request.user, request=request, **form.cleaned_data)
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "PEP saved as a draft")
             return _to_pep(plan)
     return _form_page(
@@ -260,7 +246,7 @@ def attendee_add(request, pk: int):
         def write():
             services.attendee_add(pep=plan, by=request.user, request=request, **form.cleaned_data)
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"{form.cleaned_data['name']} added to the attendees")
             return _to_pep(plan, "attendees")
     return _form_page(request, form, title="Add an attendee", pep=plan, button="Add attendee")
@@ -291,7 +277,7 @@ def attainment_add(request, pk: int):
         def write():
             services.attainment_add(pep=plan, by=request.user, request=request, **form.cleaned_data)
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"{form.cleaned_data['subject']} added")
             return _to_pep(plan, "attainment")
     return _form_page(
@@ -329,7 +315,7 @@ def target_add(request, pk: int):
         def write():
             services.target_add(pep=plan, by=request.user, request=request, **form.cleaned_data)
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Target added")
             return _to_pep(plan, "targets")
     return _form_page(
@@ -358,7 +344,7 @@ def target_edit(request, pk: int, target_id: int):
                 target=target, by=request.user, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Target saved")
             return _to_pep(plan, "targets")
     return _form_page(request, form, title="Change a target", pep=plan, button="Save target")
@@ -398,7 +384,7 @@ def target_review(request, pk: int, target_id: int):
                 pep=plan, target=row.target, by=request.user, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Review saved")
             return _to_pep(plan, "reviews")
     return render(
@@ -476,7 +462,7 @@ def pep_correct(request, pk: int):
                 pep=plan, reason=form.cleaned_data["reason"], by=request.user, request=request
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(
                 request,
                 f"Version {created['pep'].version} started as a draft. Version {plan.version} "
@@ -525,7 +511,7 @@ def sdq_add(request, pupil_id: int):
                 **form.cleaned_data,
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "SDQ scores recorded")
             return redirect(reverse("peps:pupil_peps", args=[pupil.pk]) + "#sdq")
     return _form_page(
@@ -599,7 +585,7 @@ def pep_settings(request):
                 **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "PEP settings saved")
             return redirect("peps:settings")
     return _form_page(

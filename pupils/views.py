@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.access import requires
 from accounts.audit import audit_record
 from accounts.roles import Capability
+from harbour.forms import saved
 from pupils import services
 from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil_for
 from pupils.chronology import chronology_for
@@ -30,21 +31,6 @@ from pupils.selectors import PUPIL_RECORD_PREFETCH, leaves_cohort_on, pupil_reco
 from pupils.selectors import pupils_for_cohort as cohort_queryset
 
 PAGE_SIZE = 50
-
-
-def _saved(form, write) -> bool:
-    """Call the service ``write``; on a ValidationError put its messages on the form's fields
-    (or above the form) so the page shows them in the error summary, and return False."""
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _form_page(request, form, *, title, pupil=None, button="Save", lede="", cancel_url=""):
@@ -204,7 +190,7 @@ def pupil_add(request):
                 **form.cleaned_data,
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"{created['pupil'].display_name} added")
             return redirect("pupils:pupil", pk=created["pupil"].pk)
     return _form_page(
@@ -231,7 +217,7 @@ def pupil_edit(request, pk: int):
                 pupil=child, by=request.user, today=today, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Pupil details saved")
             return redirect("pupils:pupil", pk=child.pk)
     return _form_page(request, form, title=f"Edit {child.display_name}'s details", pupil=child)
@@ -248,7 +234,7 @@ def episode_add(request, pk: int):
                 pupil=child, by=request.user, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Status added")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#status")
     return _form_page(
@@ -269,7 +255,7 @@ def episode_edit(request, pk: int, episode_pk: int):
                 episode=episode, by=request.user, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Status corrected")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#status")
     return _form_page(request, form, title=f"Correct {episode}", pupil=child)
@@ -290,7 +276,7 @@ def episode_end(request, pk: int, episode_pk: int):
                 request=request,
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"{episode.get_kind_display()} ended")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#status")
     return _form_page(request, form, title=f"End: {episode}", pupil=child, button="Save end date")
@@ -309,7 +295,7 @@ def contact_add(request, pk: int, kind: str):
                 pupil=child, by=request.user, kind=kind, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"{ContactKind(kind).label} added")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#contacts")
     label = ContactKind(kind).label
@@ -335,7 +321,7 @@ def contact_edit(request, pk: int, contact_pk: int):
                 contact=contact, by=request.user, request=request, **form.cleaned_data
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, "Contact saved")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#contacts")
     return _form_page(request, form, title=f"Edit {contact}", pupil=child)
@@ -356,7 +342,7 @@ def contact_end(request, pk: int, contact_pk: int):
                 request=request,
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"{contact.person_name} is no longer involved")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#contacts")
     return _form_page(
@@ -385,7 +371,7 @@ def pupil_leave(request, pk: int):
         def write():
             services.pupil_leave(pupil=child, by=request.user, request=request, **form.cleaned_data)
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"Leaving recorded for {child.display_name}")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#leaving")
     return _form_page(
@@ -419,7 +405,7 @@ def leaving_task_complete(request, pk: int, task_pk: int):
                 **form.cleaned_data,
             )
 
-        if _saved(form, write):
+        if saved(form, write):
             messages.success(request, f"Recorded: {task.get_item_display()}")
             return redirect(reverse("pupils:pupil", args=[child.pk]) + "#leaving")
     return _form_page(

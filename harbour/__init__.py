@@ -1,0 +1,1 @@
+"""Small pieces every app's views share. Not a Django app: no models, no URLs."""
