@@ -639,7 +639,6 @@ def pep_correct(
         by=by,
         request=request,
         corrects_version=pep.version,
-        reason=reason.strip(),
     )
     return copy
 

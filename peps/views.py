@@ -139,8 +139,10 @@ def pep_start(request, pupil_id: int):
     if not terms:
         return render(request, "peps/nothing_to_start.html", {"pupil": pupil})
     # The child's PEP page links to "start the PEP for this term": that term comes chosen.
+    # Compared as text: "²" or 5,000 digits pass str.isdigit() but not int().
     chosen = request.GET.get("term", "")
-    initial = {"term": int(chosen)} if chosen.isdigit() else {}
+    term = next((t.pk for t in terms if str(t.pk) == chosen), None)
+    initial = {"term": term} if term else {}
     form = StartForm(request.POST or None, terms=terms, initial=initial)
     if request.method == "POST" and form.is_valid():
         created = {}
@@ -535,8 +537,9 @@ def compliance(request):
     terms = [t for t in calendar.terms if t.academic_year in calendar.entered_years]
     chosen = None
     term_param = request.GET.get("term", "")
-    if term_param.isdigit():
-        chosen = next((t for t in terms if t.pk == int(term_param)), None)
+    if term_param:
+        # Compared as text: "²" or 5,000 digits pass str.isdigit() but not int().
+        chosen = next((t for t in terms if str(t.pk) == term_param), None)
     report = None
     error = ""
     latest = False

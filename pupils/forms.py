@@ -222,7 +222,7 @@ class ContactForm(forms.Form):
         queryset=VirtualSchool.objects.all(),
         empty_label="Not recorded",
     )
-    email = forms.EmailField(label="Email address", required=False)
+    email = forms.EmailField(label="Email address", max_length=254, required=False)
     phone = forms.CharField(label="Phone number", max_length=40, required=False)
     start_date = date_field("Start date", help_text="When they became involved. " + DATE_HINT)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
