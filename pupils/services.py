@@ -114,6 +114,52 @@ def _lock(pupil: Pupil) -> Pupil:
 # --- Pupils -----------------------------------------------------------------------------------
 
 
+def _apply(obj, fields: tuple[str, ...], changes: dict[str, Any], *, service: str) -> dict:
+    """Set ``changes`` on ``obj`` (text trimmed) and return the values they replace."""
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"{service} cannot change {', '.join(sorted(unknown))}")
+    before = _snapshot(obj, fields)
+    for name, value in changes.items():
+        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+    return before
+
+
+def _save_if_changed(obj, pupil: Pupil, fields, before: dict, action: str, by, request) -> None:
+    """Save and audit ``obj`` only when a field really changed: a form saved as it was leaves
+    no trace in the audit log."""
+    diff = _changes(before, obj, fields)
+    if diff:
+        obj.save()
+        audit_record(
+            action=action,
+            actor=by,
+            school=pupil.school,
+            obj=obj,
+            pupil_id=pupil.pk,
+            changes=diff,
+            request=request,
+        )
+
+
+def _end(obj, pupil: Pupil, end_date: dt.date, what: str, check, action: str, by, request):
+    """Record the day an open episode or contact ended."""
+    if obj.end_date is not None:
+        raise ValidationError({"end_date": f"This {what} already ended on {_day(obj.end_date)}"})
+    obj.end_date = end_date
+    check(obj, pupil)
+    obj.save(update_fields=["end_date"])
+    audit_record(
+        action=action,
+        actor=by,
+        school=pupil.school,
+        obj=obj,
+        pupil_id=pupil.pk,
+        changes={"end_date": [None, end_date]},
+        request=request,
+    )
+
+
 def _nc_year_offset(date_of_birth: dt.date, nc_year: int | None, today: dt.date) -> int:
     """The offset that makes the child's year ``nc_year`` this academic year (0: their age
     group)."""
@@ -216,27 +262,11 @@ def pupil_update(
     pupil = _lock(pupil)
     nc_year_given = "nc_year" in changes
     nc_year = changes.pop("nc_year", None)
-    unknown = set(changes) - set(PUPIL_FIELDS)
-    if unknown:
-        raise TypeError(f"pupil_update cannot change {', '.join(sorted(unknown))}")
-    before = _snapshot(pupil, PUPIL_FIELDS)
-    for name, value in changes.items():
-        setattr(pupil, name, value.strip() if isinstance(value, str) else value)
+    before = _apply(pupil, PUPIL_FIELDS, changes, service="pupil_update")
     if nc_year_given:
         pupil.nc_year_offset = _nc_year_offset(pupil.date_of_birth, nc_year, today)
     _check_pupil(pupil, today=today)
-    diff = _changes(before, pupil, PUPIL_FIELDS)
-    if diff:
-        pupil.save()
-        audit_record(
-            action="pupil.updated",
-            actor=by,
-            school=pupil.school,
-            obj=pupil,
-            pupil_id=pupil.pk,
-            changes=diff,
-            request=request,
-        )
+    _save_if_changed(pupil, pupil, PUPIL_FIELDS, before, "pupil.updated", by, request)
     return pupil
 
 
@@ -338,27 +368,11 @@ def care_episode_update(
 ) -> CareEpisode:
     """Correct an episode (its kind, dates, basis, authority or notes)."""
     pupil = _lock(episode.pupil)
-    unknown = set(changes) - set(EPISODE_FIELDS)
-    if unknown:
-        raise TypeError(f"care_episode_update cannot change {', '.join(sorted(unknown))}")
     episode = CareEpisode.objects.select_related("responsible_authority").get(pk=episode.pk)
-    before = _snapshot(episode, EPISODE_FIELDS)
-    for name, value in changes.items():
-        setattr(episode, name, value.strip() if isinstance(value, str) else value)
+    before = _apply(episode, EPISODE_FIELDS, changes, service="care_episode_update")
     episode.legal_basis = episode.legal_basis or ""
     _check_episode(episode, pupil)
-    diff = _changes(before, episode, EPISODE_FIELDS)
-    if diff:
-        episode.save()
-        audit_record(
-            action="care_episode.updated",
-            actor=by,
-            school=pupil.school,
-            obj=episode,
-            pupil_id=pupil.pk,
-            changes=diff,
-            request=request,
-        )
+    _save_if_changed(episode, pupil, EPISODE_FIELDS, before, "care_episode.updated", by, request)
     return episode
 
 
@@ -373,22 +387,7 @@ def care_episode_end(
     """Record the day an open episode ended."""
     pupil = _lock(episode.pupil)
     episode = CareEpisode.objects.get(pk=episode.pk)
-    if episode.end_date is not None:
-        raise ValidationError(
-            {"end_date": f"This episode already ended on {_day(episode.end_date)}"}
-        )
-    episode.end_date = end_date
-    _check_episode(episode, pupil)
-    episode.save(update_fields=["end_date"])
-    audit_record(
-        action="care_episode.ended",
-        actor=by,
-        school=pupil.school,
-        obj=episode,
-        pupil_id=pupil.pk,
-        changes={"end_date": [None, end_date]},
-        request=request,
-    )
+    _end(episode, pupil, end_date, "episode", _check_episode, "care_episode.ended", by, request)
     return episode
 
 
@@ -457,26 +456,10 @@ def contact_update(
     **changes: Any,
 ) -> Contact:
     pupil = _lock(contact.pupil)
-    unknown = set(changes) - set(CONTACT_FIELDS)
-    if unknown:
-        raise TypeError(f"contact_update cannot change {', '.join(sorted(unknown))}")
     contact = Contact.objects.select_related("user", "virtual_school").get(pk=contact.pk)
-    before = _snapshot(contact, CONTACT_FIELDS)
-    for name, value in changes.items():
-        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    before = _apply(contact, CONTACT_FIELDS, changes, service="contact_update")
     _check_contact(contact, pupil)
-    diff = _changes(before, contact, CONTACT_FIELDS)
-    if diff:
-        contact.save()
-        audit_record(
-            action="contact.updated",
-            actor=by,
-            school=pupil.school,
-            obj=contact,
-            pupil_id=pupil.pk,
-            changes=diff,
-            request=request,
-        )
+    _save_if_changed(contact, pupil, CONTACT_FIELDS, before, "contact.updated", by, request)
     return contact
 
 
@@ -490,22 +473,7 @@ def contact_end(
 ) -> Contact:
     pupil = _lock(contact.pupil)
     contact = Contact.objects.select_related("user").get(pk=contact.pk)
-    if contact.end_date is not None:
-        raise ValidationError(
-            {"end_date": f"This contact already ended on {_day(contact.end_date)}"}
-        )
-    contact.end_date = end_date
-    _check_contact(contact, pupil)
-    contact.save(update_fields=["end_date"])
-    audit_record(
-        action="contact.ended",
-        actor=by,
-        school=pupil.school,
-        obj=contact,
-        pupil_id=pupil.pk,
-        changes={"end_date": [None, end_date]},
-        request=request,
-    )
+    _end(contact, pupil, end_date, "contact", _check_contact, "contact.ended", by, request)
     return contact
 
 
