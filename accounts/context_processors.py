@@ -6,7 +6,6 @@ from accounts.navigation import navigation_for
 def harbour(request) -> dict:
     return {
         "two_factor_off": not settings.TWO_FACTOR_REQUIRED,
-        "harbour_demo": settings.HARBOUR_DEMO,
         "current_school": getattr(request, "school", None),
         "capabilities": getattr(request, "capabilities", frozenset()),
         "navigation": navigation_for(request),

@@ -254,9 +254,6 @@ LOGGING = {
     },
 }
 
-# --- Harbour ---------------------------------------------------------------------------------
-HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
-
 # Beat's schedule lives in code and is copied into django-celery-beat's tables on start, where
 # an administrator can pause an entry from the Django admin.
 CELERY_BEAT_SCHEDULE = {
