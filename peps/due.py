@@ -72,7 +72,11 @@ STATE_LABELS = {
 
 @dataclass(frozen=True)
 class PepRule:
-    """A school's PEP timing: Harbour's defaults unless ``PepSettings`` says stricter."""
+    """A school's PEP timing: Harbour's defaults unless ``PepSettings`` says stricter.
+
+    Defaults from DOMAIN.md "How Harbour settles" (PEP cadence) and 3.2: the first PEP within
+    20 days of coming into care or a new setting [S70][S77]; "due" from 15 school days before
+    the deadline is Harbour's own warning window (issue 4), not a statutory period."""
 
     first_pep_school_days: int = 20
     due_window_school_days: int = 15

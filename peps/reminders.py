@@ -39,6 +39,8 @@ from schools.schooldays import SchoolCalendar, TermDatesMissing
 
 logger = logging.getLogger(__name__)
 
+# Harbour's product rules (issue 4), not statutory periods: the designated teacher hears of a
+# PEP 10 school days before its deadline, and the Virtual School once it is 10 school days late.
 DUE_SOON_SCHOOL_DAYS = 10
 VIRTUAL_SCHOOL_AFTER_SCHOOL_DAYS = 10
 
