@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.roles import Capability
 
@@ -72,8 +73,6 @@ def school_records(
 
 def back_to(request: HttpRequest, fallback: str):
     """Redirect to a same-site ``next`` parameter, or to ``fallback``."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
