@@ -2,6 +2,7 @@
 the rules live in ``accounts.services``."""
 
 import re
+import uuid
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -10,6 +11,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
+from accounts.links import password_reset_valid_days
 from accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from notifications.services import message_queue
 
@@ -36,8 +38,14 @@ def role_hint(role: str) -> str:
     return "Can " + "; ".join(CAPABILITY_PHRASES[c] for c in Capability if c in held) + "."
 
 
-def role_choices() -> list[Choice]:
-    return [Choice(role.value, role.label, hint=role_hint(role)) for role in Role]
+def role_choices(grantable: set[str] | None = None) -> list[Choice]:
+    """Every role, or only those in ``grantable``: a form offers only what the person using it
+    may give (``accounts.services.roles_grantable``)."""
+    return [
+        Choice(role.value, role.label, hint=role_hint(role))
+        for role in Role
+        if grantable is None or role in grantable
+    ]
 
 
 def _helper(*fields) -> FormHelper:
@@ -137,19 +145,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from accounts.services import password_reset_valid_days, set_password_url
-
-        user, token = context["user"], context["token"]
+        # Django hands over a token in ``context``; it is not used. The outbox keeps a
+        # placeholder and the worker makes the link as it sends, so no page shows it.
+        user = context["user"]
         message_queue(
             recipient=to_email,
             template="password_reset",
-            context={
-                "user": user,
-                "reset_url": set_password_url(user=user, token=token),
-                "valid_days": password_reset_valid_days(),
-            },
-            dedupe_key=f"password-reset-{user.pk}-{token}",
+            context={"user": user, "valid_days": password_reset_valid_days()},
+            dedupe_key=f"password-reset-{user.pk}-{uuid.uuid4().hex}",
             school=None,
+            set_password_for=user,
         )
 
 
@@ -203,9 +208,9 @@ class StaffInviteForm(forms.Form):
         error_messages={"required": "Select at least one role"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, grantable: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices()
+        self.fields["roles"].choices = role_choices(grantable)
         self.helper = _helper(
             Field.text("email"),
             Field.text("full_name"),
@@ -226,12 +231,25 @@ class StaffRolesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, person, school, **kwargs):
+    def __init__(self, *args, person, school, current: set[str], grantable: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices()
-        self.fields[
-            "roles"
-        ].help_text = (
-            f"Tick every role they need. To remove {person} from {school}, untick them all."
-        )
+        self.fields["roles"].choices = role_choices(grantable)
+        # Roles they hold that this user may not change stay as they are.
+        self.kept = current - grantable
+        if self.kept:
+            kept = ", ".join(label.lower() for value, label in Role.choices if value in self.kept)
+            self.fields["roles"].help_text = (
+                f"The roles you can change are listed. {person} keeps their other roles "
+                f"({kept}): only a headteacher gives or takes away a role that opens "
+                "children's records."
+            )
+        else:
+            self.fields[
+                "roles"
+            ].help_text = (
+                f"Tick every role they need. To remove {person} from {school}, untick them all."
+            )
         self.helper = _helper(Field.checkboxes("roles", legend_size="m"))
+
+    def clean_roles(self) -> list[str]:
+        return sorted(set(self.cleaned_data["roles"]) | self.kept)

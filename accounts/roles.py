@@ -65,3 +65,12 @@ def capabilities_for(roles: set[str]) -> frozenset[Capability]:
     for role in roles:
         held |= ROLE_CAPABILITIES[role]
     return frozenset(held)
+
+
+# The roles that open children's records: the cohort and pupils, or safeguarding concerns.
+# Only a headteacher gives or takes them away, and every grant is emailed to the heads.
+ROLES_THAT_SEE_CHILDREN: frozenset[str] = frozenset(
+    role
+    for role, held in ROLE_CAPABILITIES.items()
+    if held & {Capability.VIEW_COHORT, Capability.ACT_ON_CONCERNS}
+)

@@ -40,6 +40,8 @@ from accounts.roles import Capability, capabilities_for
 
 # Backup codes just issued, kept in the session only until the page showing them is rendered.
 FRESH_CODES_SESSION_KEY = "harbour_fresh_backup_codes"
+# The authenticator device whose secret this session's setup page showed.
+TOTP_SETUP_SESSION_KEY = "harbour_totp_setup_device"
 AUDIT_PAGE_SIZE = 50
 
 
@@ -174,7 +176,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     # Someone who knows only the password must not be able to add their own app.
     if _has_app(request.user):
         return redirect(_with_next("accounts:two_factor_verify", _safe_next(request)))
-    device = services.totp_device_for_setup(user=request.user)
+    # Each visit shows a new secret, and only the one this session was shown can be confirmed.
+    device = None
+    if request.method == "POST":
+        device = services.totp_device_pending(
+            user=request.user, device_id=request.session.get(TOTP_SETUP_SESSION_KEY)
+        )
     form = CodeForm(
         _posted(request),
         label="Enter the 6-digit code your app shows",
@@ -182,16 +189,27 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         try:
+            if device is None:
+                raise ValidationError(
+                    services.SETUP_EXPIRED.format(minutes=settings.TOTP_SETUP_MINUTES),
+                    code="setup_expired",
+                )
             codes = services.two_factor_enrol(
                 device=device, code=form.cleaned_data["code"], request=request
             )
         except ValidationError as error:
             form.add_error("code", error)
+            if error.code == "setup_expired":
+                device = None  # show a new secret below
         else:
+            request.session.pop(TOTP_SETUP_SESSION_KEY, None)
             otp_login(request, device)
             _signed_in(request, second_factor="totp")
             request.session[FRESH_CODES_SESSION_KEY] = codes
             return redirect("accounts:backup_codes")
+    if device is None:
+        device = services.totp_device_for_setup(user=request.user)
+        request.session[TOTP_SETUP_SESSION_KEY] = device.pk
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -286,14 +304,15 @@ def staff(request: HttpRequest) -> HttpResponse:
 @second_factor_done
 @requires(Capability.MANAGE_SCHOOL)
 def staff_invite(request: HttpRequest) -> HttpResponse:
-    form = StaffInviteForm(_posted(request))
+    grantable = services.roles_grantable(school=request.school, by=request.user)
+    form = StaffInviteForm(_posted(request), grantable=grantable)
     if form.is_valid():
         try:
             person = services.staff_invite(
                 school=request.school, invited_by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error("email", error)
+            form.add_error("email" if error.code == "already_member" else "roles", error)
         else:
             messages.success(request, f"We have emailed an invitation to {person.email}.")
             return redirect("accounts:staff")
@@ -314,7 +333,12 @@ def staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(selectors.staff_for_school(request.school), pk=user_id)
     current = [m.role for m in person.school_memberships]
     form = StaffRolesForm(
-        _posted(request), initial={"roles": current}, person=person, school=request.school
+        _posted(request),
+        initial={"roles": current},
+        person=person,
+        school=request.school,
+        current=set(current),
+        grantable=services.roles_grantable(school=request.school, by=request.user, person=person),
     )
     if form.is_valid():
         roles = form.cleaned_data["roles"]

@@ -129,6 +129,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # every page says so.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 OTP_TOTP_ISSUER = "Harbour"
+# How long the secret shown on the authenticator setup page can be confirmed. Each visit shows
+# a new one; an old one (seen by whoever else had the password) stops working.
+TOTP_SETUP_MINUTES = env_int("TOTP_SETUP_MINUTES", 10, minimum=1)
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))

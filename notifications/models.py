@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -27,6 +28,15 @@ class OutboxMessage(models.Model):
     about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     about_id = models.CharField(max_length=64, blank=True)
     about_label = models.CharField(max_length=200, blank=True)
+    # Whose set-password link the worker puts into the message as it sends it. The stored
+    # bodies hold only notifications.services.SET_PASSWORD_LINK, never a working link.
+    set_password_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Saying the same thing twice is refused by the database: "pep-123-v2-virtual-school".
     dedupe_key = models.CharField(max_length=200, unique=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)

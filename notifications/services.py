@@ -20,8 +20,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.audit import audit_record
+from accounts.links import set_password_link
 from accounts.models import User
 from notifications.models import OutboxMessage
 
@@ -33,6 +35,10 @@ State = OutboxMessage.State
 # out-of-memory kill). EMAIL_TIMEOUT bounds a live send to well under a minute.
 STUCK_AFTER = timedelta(minutes=15)
 STUCK_ERROR = "The worker stopped while sending; check with the recipient before retrying"
+# What a stored message says in place of a set-password link. The outbox page, the Django admin
+# and the database show this; the worker swaps in a fresh link as it sends (``_deliver``), so
+# the link exists only in the email that reaches the recipient.
+SET_PASSWORD_LINK = "[a set-password link, sent only to the recipient]"  # noqa: S105 (not one)
 # The periodic flush enqueues at most this many rows a run; it runs every minute.
 FLUSH_BATCH = 500
 
@@ -67,7 +73,9 @@ def message_queue(
     dedupe_key: str,
     school=None,
     about: models.Model | None = None,
+    about_label: str | None = None,
     attachment: Attachment | None = None,
+    set_password_for: User | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox, rendered from ``templates/emails/<template>_subject.txt``,
     ``<template>.txt`` and ``<template>.html``, and have a worker send it once the caller's
@@ -75,11 +83,21 @@ def message_queue(
 
     ``dedupe_key`` names what the message is for ("pep-41-v2-virtual-school"); queueing the
     same key again returns the existing row and sends nothing more.
+
+    A message that carries a set-password link names whose (``set_password_for``) and puts
+    ``{{ set_password_url }}`` in its templates: the row keeps ``SET_PASSWORD_LINK`` there,
+    and the link is made only when the message is sent. Never put a token in ``context`` or
+    ``dedupe_key``: both end up on pages and in the admin.
     """
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
-    context = {"school": school, "recipient": recipient, **context}
+    context = {
+        "school": school,
+        "recipient": recipient,
+        **context,
+        "set_password_url": SET_PASSWORD_LINK,
+    }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     message = OutboxMessage(
         school=school,
@@ -88,11 +106,14 @@ def message_queue(
         body_text=render_to_string(f"emails/{template}.txt", context),
         body_html=render_to_string(f"emails/{template}.html", context),
         dedupe_key=dedupe_key,
+        set_password_for=set_password_for,
     )
+    if set_password_for is not None and SET_PASSWORD_LINK not in message.body_text:
+        raise ValueError(f"emails/{template}.txt has no {{{{ set_password_url }}}}")
     if about is not None:
         message.about_type = ContentType.objects.get_for_model(about)
         message.about_id = str(about.pk)
-        message.about_label = str(about)[:200]
+        message.about_label = (about_label or str(about))[:200]
     if attachment is not None:
         message.attachment_name = attachment.name
         message.attachment_type = attachment.content_type
@@ -214,14 +235,21 @@ def outbox_flush(*, now: datetime | None = None) -> FlushOutcome:
 
 
 def _deliver(message: OutboxMessage) -> None:
+    body_text, body_html = message.body_text, message.body_html
+    if message.set_password_for_id is not None:
+        # Made now, from the user's state now: it is valid for PASSWORD_RESET_TIMEOUT from
+        # this send, and stops working once they choose a password.
+        link = set_password_link(User.objects.get(pk=message.set_password_for_id))
+        body_text = body_text.replace(SET_PASSWORD_LINK, link)
+        body_html = body_html.replace(SET_PASSWORD_LINK, escape(link))
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
     )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+    if body_html:
+        email.attach_alternative(body_html, "text/html")
     if message.attachment is not None and message.attachment_name:
         # PostgreSQL hands a BinaryField back as a memoryview.
         email.attach(

@@ -44,9 +44,63 @@ def test_setup_page_shows_a_qr_code_and_the_secret_to_type(client, newcomer):
     assert b"<svg" in response.content
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', response.content.decode()).group(1)
     assert secret.replace(" ", "") in device.config_url
-    # Reloading keeps the same secret, so a half-finished scan still works.
-    client.get(reverse("accounts:two_factor_setup"))
+
+
+def _secret_on(response) -> str:
+    return re.search(r'id="totp-secret">([A-Z2-7 ]+)<', response.content.decode()).group(1)
+
+
+def test_each_visit_shows_a_new_secret_and_an_earlier_one_no_longer_confirms(
+    client, newcomer, clock
+):
+    # Anyone with the password can open this page: a secret they saw must be worthless once
+    # the real user has been shown their own.
+    password_step(client, newcomer.email)
+    first = _secret_on(client.get(reverse("accounts:two_factor_setup")))
+    seen_first = TOTPDevice.objects.get(user=newcomer)
+    second = _secret_on(client.get(reverse("accounts:two_factor_setup")))
+
+    assert first != second
     assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+    response = client.post(reverse("accounts:two_factor_setup"), {"code": current_code(seen_first)})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+    assert not is_verified(client)
+
+
+def test_a_secret_from_another_session_cannot_be_confirmed(client, newcomer, clock):
+    from django.test import Client
+
+    password_step(client, newcomer.email)
+    client.get(reverse("accounts:two_factor_setup"))
+    other = Client()
+    password_step(other, newcomer.email)
+    other.get(reverse("accounts:two_factor_setup"))  # replaces this session's secret
+    device = TOTPDevice.objects.get(user=newcomer)
+
+    response = client.post(reverse("accounts:two_factor_setup"), {"code": current_code(device)})
+
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+
+
+def test_an_expired_secret_is_refused_with_a_clear_message_and_a_new_one(
+    client, newcomer, clock, settings
+):
+    password_step(client, newcomer.email)
+    first = _secret_on(client.get(reverse("accounts:two_factor_setup")))
+    device = TOTPDevice.objects.get(user=newcomer)
+    clock.shift(dt.timedelta(minutes=settings.TOTP_SETUP_MINUTES, seconds=1))
+
+    response = client.post(reverse("accounts:two_factor_setup"), {"code": current_code(device)})
+
+    assert response.status_code == 200
+    assert b"The QR code you scanned has expired" in response.content
+    assert _secret_on(response) != first
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+    fresh = TOTPDevice.objects.get(user=newcomer)
+    response = client.post(reverse("accounts:two_factor_setup"), {"code": current_code(fresh)})
+    assert response.url == reverse("accounts:backup_codes")
 
 
 def test_confirming_a_code_enrols_the_app_and_shows_backup_codes_once(client, newcomer, clock):
