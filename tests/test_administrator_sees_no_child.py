@@ -214,3 +214,40 @@ def test_a_pep_email_records_which_email_and_which_child(worked_on, child):
     message = OutboxMessage.objects.get(pk=worked_on.overdue.pk)
 
     assert (message.template, message.about_pupil_id) == ("pep_overdue_virtual_school", child.pk)
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_administrators_outbox_reads_every_childs_label_in_one_query(
+    school_admin_client, school, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        pupil = PupilFactory(school=school)
+        OutboxMessage.objects.create(
+            school=school,
+            recipient="vs@cambs.test",
+            subject=f"PEP for {pupil.display_name}",
+            body_text="",
+            dedupe_key=f"pep-{n}",
+            template="pep_completed",
+            about_pupil_id=pupil.pk,
+        )
+    # 1 session, 2 user, 3 authenticator, 4 memberships, 5 count, 6 the page of messages,
+    # 7 the children's labels, 8 the content types of what a message is about (cached after),
+    # 9-11 saving the session.
+    with django_assert_max_num_queries(11):
+        response = school_admin_client.get(reverse("notifications:outbox"))
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_administrators_audit_log_reads_every_childs_label_in_one_query(
+    school_admin_client, school, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        AuditEvent.objects.create(
+            school=school, action="pupil.viewed", pupil_id=PupilFactory(school=school).pk
+        )
+    # As tests/accounts/test_audit_page.py, and one query for the children's labels.
+    with django_assert_max_num_queries(11):
+        response = school_admin_client.get(reverse("accounts:audit"))
+    assert len(response.context["rows"]) == count
