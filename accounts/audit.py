@@ -29,11 +29,20 @@ def audit_record(
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=_object_repr(obj, pupil_id),
         pupil_id=pupil_id,
         changes=_jsonable(changes or {}),
         ip_address=client_ip(request) if request is not None else None,
     )
+
+
+def _object_repr(obj: models.Model | None, pupil_id: int | None) -> str:
+    # The log is kept forever; a child's record is not (DOMAIN.md 7.2). A row about a child
+    # keeps no name or status ("Child Protection plan from 1 May 2025"): pages show the child
+    # from ``pupil_id``, cut to what the viewer may see (accounts.redaction).
+    if obj is None or pupil_id is not None:
+        return ""
+    return str(obj)[:200]
 
 
 def changed_fields(before: models.Model, after: models.Model, fields: list[str]) -> dict:
@@ -57,6 +66,8 @@ def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
             return value
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
         if isinstance(value, models.Model):
             return str(value)
         return str(value)

@@ -1,10 +1,21 @@
 """Reads for accounts: a school's staff and its audit log."""
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
+from django.utils.text import capfirst
 
 from accounts.models import AuditEvent, Membership, User
+from accounts.redaction import can_see_children, pupil_labels_for
 from accounts.roles import Role
 from schools.models import School
+
+# The first word of an action names what the event is about. These are about the school's
+# staff and calendar, never a child, so a viewer who may not see children still reads what
+# they say; every other event shows them only which fields changed.
+_ABOUT_STAFF_OR_SCHOOL = frozenset({"user", "staff", "school", "term_dates", "virtual_school"})
 
 
 def staff_for_school(school: School) -> QuerySet[User]:
@@ -32,3 +43,71 @@ def role_labels(memberships: list[Membership]) -> list[str]:
 
 def audit_events_for_school(school: School) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(school=school).select_related("actor", "content_type")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One line of the audit page, already cut to what the viewer may see."""
+
+    event: AuditEvent
+    record: str  # "Care episode: Child Protection plan from 1 May 2025", or "Care episode 12"
+    child: str  # "Jane Smith · record 41", "J.S. · record 41", or ""
+    change_lines: list[str]
+
+
+def audit_rows_for(
+    capabilities: Collection[str], *, school: School, events: Iterable[AuditEvent]
+) -> list[AuditRow]:
+    """The audit page's rows for a viewer holding ``capabilities``.
+
+    A viewer who may not see children (the administrator) sees a child as initials and a
+    record number, rendered from ``pupil_id`` and never from the stored ``object_repr`` (rows
+    written before Harbour stopped storing it can hold a child's name or status); and of any
+    event not about staff or the school, which fields changed but not what they now say.
+    One query for the children's labels, however many rows.
+    """
+    events = list(events)
+    labels = pupil_labels_for(capabilities, school=school, pupil_ids=(e.pupil_id for e in events))
+    sees_children = can_see_children(capabilities)
+    rows = []
+    for event in events:
+        full = sees_children or (
+            event.pupil_id is None and event.action.split(".")[0] in _ABOUT_STAFF_OR_SCHOOL
+        )
+        kind = capfirst(event.content_type.name) if event.content_type else ""
+        if full and event.object_repr:
+            record = f"{kind}: {event.object_repr}" if kind else event.object_repr
+        else:
+            record = f"{kind} {event.object_id}".strip() if kind else ""
+        rows.append(
+            AuditRow(
+                event=event,
+                record=record,
+                child=labels.get(event.pupil_id, ""),
+                change_lines=(
+                    _change_lines(event.changes)
+                    if full
+                    else [f"{field} changed" for field in event.changes]
+                ),
+            )
+        )
+    return rows
+
+
+def _change_lines(changes: dict[str, Any]) -> list[str]:
+    """``{"roles": [["dsl"], ["dsl", "staff"]]}`` → ``["roles: dsl → dsl, staff"]``."""
+
+    def show(value: Any) -> str:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "(none)"
+        if isinstance(value, dict):
+            return ", ".join(f"{k} {show(v)}" for k, v in value.items()) or "(none)"
+        return "(none)" if value in (None, "") else str(value)
+
+    lines = []
+    for field, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            lines.append(f"{field}: {show(value[0])} → {show(value[1])}")
+        else:
+            lines.append(f"{field}: {show(value)}")
+    return lines

@@ -21,8 +21,20 @@ class OutboxFilter(django_filters.FilterSet):
         fields = ["q", "state"]
         form = OutboxFilterForm
 
+    def __init__(self, *args, search_subjects: bool, **kwargs):
+        # Searching subjects for a name would tell a viewer who may not see children which
+        # messages are about that child, so theirs searches recipients only.
+        self.search_subjects = search_subjects
+        super().__init__(*args, **kwargs)
+        if not search_subjects:
+            self.filters["q"].label = "Recipient"
+            self.form.fields["q"].label = "Recipient"
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(recipient__icontains=value) | Q(subject__icontains=value))
+        matches = Q(recipient__icontains=value)
+        if self.search_subjects:
+            matches |= Q(subject__icontains=value)
+        return queryset.filter(matches)

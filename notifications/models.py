@@ -37,6 +37,11 @@ class OutboxMessage(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The child the message is about, when there is one, and which email it is
+    # ("pep_completed"): from these the outbox pages describe a message to a viewer who may not
+    # see children, without its subject (accounts.redaction).
+    about_pupil_id = models.BigIntegerField(null=True, blank=True)
+    template = models.CharField(max_length=100, blank=True)
     # Saying the same thing twice is refused by the database: "pep-123-v2-virtual-school".
     dedupe_key = models.CharField(max_length=200, unique=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
@@ -56,4 +61,5 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {self.recipient} ({self.state})"
+        # Not the subject: it can name a child, and this is what the audit log stores.
+        return f"Message {self.pk} to {self.recipient} ({self.state})"

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -74,12 +75,16 @@ def message_queue(
     school=None,
     about: models.Model | None = None,
     about_label: str | None = None,
+    pupil: models.Model | None = None,
     attachment: Attachment | None = None,
     set_password_for: User | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox, rendered from ``templates/emails/<template>_subject.txt``,
     ``<template>.txt`` and ``<template>.html``, and have a worker send it once the caller's
     transaction commits.
+
+    Pass ``pupil`` when the message is about a child: the outbox shows them by name only to
+    staff who may see children, and as initials and a record number to anyone else.
 
     ``dedupe_key`` names what the message is for ("pep-41-v2-virtual-school"); queueing the
     same key again returns the existing row and sends nothing more.
@@ -98,15 +103,17 @@ def message_queue(
         **context,
         "set_password_url": SET_PASSWORD_LINK,
     }
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    subject = " ".join(_render_plain_text(f"emails/{template}_subject.txt", context).split())
     message = OutboxMessage(
         school=school,
         recipient=recipient,
         subject=subject[:200],
-        body_text=render_to_string(f"emails/{template}.txt", context),
+        body_text=_render_plain_text(f"emails/{template}.txt", context),
         body_html=render_to_string(f"emails/{template}.html", context),
         dedupe_key=dedupe_key,
         set_password_for=set_password_for,
+        template=template,
+        about_pupil_id=pupil.pk if pupil is not None else None,
     )
     if set_password_for is not None and SET_PASSWORD_LINK not in message.body_text:
         raise ValueError(f"emails/{template}.txt has no {{{{ set_password_url }}}}")
@@ -126,6 +133,13 @@ def message_queue(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     _enqueue_on_commit(message.pk)
     return message
+
+
+def _render_plain_text(name: str, context: dict) -> str:
+    """A subject or a plain-text body: text, not HTML, so never HTML-escaped. "O'Brien" and
+    "St Mary & St John" must reach the reader as typed, not as ``O&#x27;Brien``. Decided
+    here for every email, so no template has to remember ``{% autoescape off %}``."""
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
 def message_send(*, message_pk: int, now: datetime | None = None) -> SendOutcome:

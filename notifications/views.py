@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import for_school, requires, school_records
 from accounts.audit import audit_record
+from accounts.redaction import can_see_children
 from accounts.roles import Capability
 from notifications import selectors
 from notifications.filters import OutboxFilter
@@ -20,10 +21,14 @@ def outbox(request: HttpRequest) -> HttpResponse:
     # Messages without a school (password resets, sign-in notices) are for the Django admin
     # only: school_records leaves them out.
     filterset = OutboxFilter(
-        request.GET, queryset=school_records(request, selectors.outbox_messages())
+        request.GET,
+        queryset=school_records(request, selectors.outbox_messages()),
+        search_subjects=can_see_children(request.capabilities),
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/outbox.html", {"filter": filterset, "page": page})
+    rows = selectors.outbox_rows_for(request.capabilities, school=request.school, messages=page)
+    context = {"filter": filterset, "page": page, "rows": rows}
+    return render(request, "notifications/outbox.html", context)
 
 
 @requires(Capability.OVERSEE_RECORDS)
@@ -33,6 +38,9 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(action="outbox.viewed", request=request, obj=message)
     context = {
         "message": message,
+        "row": selectors.outbox_row_for(
+            request.capabilities, school=request.school, message=message
+        ),
         # A worker stopped after claiming it: the recipient may have it already.
         "may_have_been_sent": message.last_error == STUCK_ERROR,
     }

@@ -194,6 +194,7 @@ def _tell_virtual_school(school, child, status, *, teachers: str, outcome: Sweep
         },
         dedupe_key=key,
         school=school,
+        pupil=child.pupil,
     )
     PepReminder.objects.create(
         key=key,

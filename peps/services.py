@@ -573,6 +573,7 @@ def _send_to_virtual_school(pep: PersonalEducationPlan):
         dedupe_key=pep_dedupe_key(pep),
         school=pep.pupil.school,
         about=pep,
+        pupil=pep.pupil,
         attachment=Attachment(pep_filename(pep), "application/pdf", pep_pdf(pep)),
     )
 

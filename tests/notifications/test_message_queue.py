@@ -4,12 +4,16 @@ These tests commit for real (``transactional_db``) and look at the Redis queue i
 in it is a message that will be sent.
 """
 
+import datetime as dt
+from types import SimpleNamespace
+
 import pytest
 from django.db import transaction
 
 from notifications.models import OutboxMessage
 from notifications.services import Attachment, message_queue
 from tests.notifications.conftest import queued_task_count
+from tests.pupil_factories import PupilFactory
 
 
 def _queue(school, dedupe_key="pep-41-v2-virtual-school", **kwargs):
@@ -59,3 +63,46 @@ def test_a_rolled_back_change_leaves_no_message_and_queues_nothing(broker, schoo
 
     assert not OutboxMessage.objects.exists()
     assert queued_task_count(broker) == 0
+
+
+@pytest.mark.django_db
+def test_subject_and_text_body_are_plain_text_and_only_the_html_is_escaped(school):
+    # A subject is plain text: "O&#x27;Brien" in a teacher's inbox is a bug, and so is "&amp;".
+    school.name = "St Mary & St John"
+    school.save()
+    child = PupilFactory(school=school, legal_forename="Aoife", legal_surname="O'Brien")
+
+    message = message_queue(
+        recipient="vs@cambs.test",
+        template="pep_overdue_virtual_school",
+        context={
+            "pupil": child,
+            "status": SimpleNamespace(
+                term="autumn term 2026", deadline=dt.date(2026, 11, 2), school_days_overdue=12
+            ),
+            "virtual_school": None,
+            "teachers": "",
+        },
+        dedupe_key="overdue-obrien",
+        school=school,
+        pupil=child,
+    )
+
+    assert message.subject == "PEP overdue for Aoife O'Brien: St Mary & St John"
+    assert "Aoife O'Brien" in message.body_text
+    assert "at St Mary & St John" in message.body_text
+    assert "Aoife O&#x27;Brien" in message.body_html
+    assert "St Mary &amp; St John" in message.body_html
+
+
+@pytest.mark.django_db
+def test_a_text_body_without_autoescape_off_is_not_escaped_either(school):
+    # test_message.txt has no {% autoescape off %}: message_queue decides, not the template.
+    school.name = "St Mary & St John"
+    school.save()
+
+    message = _queue(school)
+
+    assert message.subject == "Test message from Harbour for St Mary & St John"
+    assert "from Harbour for St Mary & St John." in message.body_text
+    assert "for St Mary &amp; St John." in message.body_html
