@@ -69,6 +69,11 @@ def cohort(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for pupil in page:
         pupil.leaves_cohort_on = leaves_cohort_on(pupil)
+    audit_record(
+        action="cohort.viewed",
+        request=request,
+        changes=filterset.audit_changes() | {"page": page.number, "pupils": len(page)},
+    )
     return render(
         request,
         "pupils/cohort.html",
@@ -143,7 +148,7 @@ def cohort_csv(request):
     audit_record(
         action="cohort.exported",
         request=request,
-        changes={"pupils": count, "filters": request.GET.urlencode()},
+        changes=filterset.audit_changes() | {"pupils": count},
     )
     return response
 
@@ -157,7 +162,6 @@ def pupil(request, pk: int):
     prefetch_related_objects([child], *PUPIL_RECORD_PREFETCH)
     record = pupil_record(child, today=timezone.localdate())
     chronology = chronology_for(child, request)
-    audit_record(action="pupil.viewed", request=request, obj=child, pupil_id=child.pk)
     return render(
         request,
         "pupils/pupil.html",
