@@ -118,10 +118,8 @@ class CohortFilter(django_filters.FilterSet):
         UPN was searched for, never the words typed: they may be about a child."""
         self.form.is_valid()  # cleaned_data holds only the fields that validated
         data = self.form.cleaned_data
-        return {
-            "filters": {name: data[name] for name in AUDITED_FILTERS if data.get(name)},
-            "searched": bool((data.get("q") or "").strip()),
-        }
+        applied = {name: data[name] for name in AUDITED_FILTERS if data.get(name)}
+        return applied | {"searched": bool((data.get("q") or "").strip())}
 
     def filter_queryset(self, queryset):
         # Leavers are out unless asked for, and the list is sorted by name unless asked
