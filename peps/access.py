@@ -1,4 +1,8 @@
-"""The one door to a PEP and the rows that hang off it: a PEP of another school is a 404."""
+"""The one door to a PEP and the rows that hang off it: a PEP of another school is a 404.
+
+Fetching a PEP on a GET records the read of its child (``pupils.access.record_read``), once
+per request, with the PEP's version and state.
+"""
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -6,15 +10,24 @@ from django.shortcuts import get_object_or_404
 from accounts.access import for_school
 from peps.models import AttainmentRecord, PepAttendee, PepTarget, PersonalEducationPlan
 from peps.selectors import pep_with_parts
+from pupils.access import record_read
 
 
-def pep_for(request: HttpRequest, pk: int) -> PersonalEducationPlan:
-    return for_school(
+def pep_for(request: HttpRequest, pk: int, *, read: str = "pep.viewed") -> PersonalEducationPlan:
+    plan = for_school(
         request,
         pep_with_parts(PersonalEducationPlan.objects.all()),
         pk=pk,
         school_path="pupil__school",
     )
+    record_read(
+        request,
+        action=read,
+        obj=plan,
+        pupil_id=plan.pupil_id,
+        changes={"version": plan.version, "status": plan.status},
+    )
+    return plan
 
 
 def target_for(pep: PersonalEducationPlan, pk: int) -> PepTarget:

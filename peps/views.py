@@ -94,7 +94,7 @@ def _in_care_today(pupil, today) -> bool:
 
 @requires(Capability.VIEW_COHORT)
 def pupil_peps(request, pupil_id: int):
-    pupil = pupil_for(request, pupil_id)
+    pupil = pupil_for(request, pupil_id, read="pupil.peps_viewed")
     today = timezone.localdate()
     calendar = SchoolCalendar.for_school(request.school)
     try:
@@ -106,7 +106,6 @@ def pupil_peps(request, pupil_id: int):
     sdqs = selectors.sdq_views_for_pupil(pupil)
     peps = list(selectors.peps_for_pupil(pupil))
     statuses = [s for s in statuses if s.required or s.state == PepState.DONE]
-    audit_record(action="pupil.peps_viewed", request=request, obj=pupil, pupil_id=pupil.pk)
     return render(
         request,
         "peps/pupil_peps.html",
@@ -182,7 +181,6 @@ def pep(request, pk: int):
     draft = plan.status == Status.DRAFT
     problems = services.completion_problems(plan, today=today) if draft else []
     sdqs = selectors.sdq_views_for_pupil(plan.pupil)
-    audit_record(action="pep.viewed", request=request, obj=plan, pupil_id=plan.pupil_id)
     return render(
         request,
         "peps/pep.html",
@@ -438,15 +436,8 @@ def pep_complete(request, pk: int):
 
 @requires(Capability.VIEW_COHORT)
 def pep_download(request, pk: int):
-    plan = pep_for(request, pk)
+    plan = pep_for(request, pk, read="pep.pdf_downloaded")
     content = pep_pdf(plan)
-    audit_record(
-        action="pep.pdf_downloaded",
-        request=request,
-        obj=plan,
-        pupil_id=plan.pupil_id,
-        changes={"version": plan.version, "status": plan.status},
-    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pep_filename(plan)}"'
     return response

@@ -37,6 +37,10 @@ SORTS = [
     ("authority", "Responsible authority", ("authority_name", "legal_surname", "pk")),
 ]
 
+# The filters whose values the audit log may keep: every one is a choice from a list Harbour
+# makes (and a staff member's or a Virtual School's number). The free-text search is not here.
+AUDITED_FILTERS = ("group", "nc_year", "sen_status", "key_adult", "authority", "leavers", "sort")
+
 
 class CohortFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
@@ -107,6 +111,15 @@ class CohortFilter(django_filters.FilterSet):
         self.filters["authority"].extra["choices"] = [
             (str(vs.pk), vs.local_authority_name) for vs in VirtualSchool.objects.all()
         ]
+
+    def audit_changes(self) -> dict:
+        """What the audit log keeps of this search: the filters that were applied, each value
+        one of Harbour's own choices (a form rejects any other), and only whether a name or
+        UPN was searched for, never the words typed: they may be about a child."""
+        self.form.is_valid()  # cleaned_data holds only the fields that validated
+        data = self.form.cleaned_data
+        applied = {name: data[name] for name in AUDITED_FILTERS if data.get(name)}
+        return applied | {"searched": bool((data.get("q") or "").strip())}
 
     def filter_queryset(self, queryset):
         # Leavers are out unless asked for, and the list is sorted by name unless asked

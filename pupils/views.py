@@ -70,6 +70,11 @@ def cohort(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for pupil in page:
         pupil.leaves_cohort_on = leaves_cohort_on(pupil)
+    audit_record(
+        action="cohort.viewed",
+        request=request,
+        changes=filterset.audit_changes() | {"page": page.number, "pupils": len(page)},
+    )
     return render(
         request,
         "pupils/cohort.html",
@@ -144,25 +149,9 @@ def cohort_csv(request):
     audit_record(
         action="cohort.exported",
         request=request,
-        changes={"pupils": count, "filters": _filters_used(filterset)},
+        changes=filterset.audit_changes() | {"pupils": count},
     )
     return response
-
-
-def _filters_used(filterset: CohortFilter) -> dict:
-    """Which filters an export used, for its audit entry: each choice as the allow-listed value
-    the form accepted, and of text typed (a child's name, a UPN) only that it was used. The log
-    is kept forever and an administrator reads it."""
-    used: dict = {}
-    for name, value in filterset.form.cleaned_data.items():
-        if value in (None, "", False):
-            continue
-        field = filterset.form.fields[name]
-        if isinstance(field, forms.ChoiceField | forms.BooleanField):
-            used[name] = value
-        else:
-            used["search" if name == "q" else name] = True
-    return used
 
 
 # --- The child's page ------------------------------------------------------------------------
@@ -174,7 +163,6 @@ def pupil(request, pk: int):
     prefetch_related_objects([child], *PUPIL_RECORD_PREFETCH)
     record = pupil_record(child, today=timezone.localdate())
     chronology = chronology_for(child, request)
-    audit_record(action="pupil.viewed", request=request, obj=child, pupil_id=child.pk)
     return render(
         request,
         "pupils/pupil.html",
