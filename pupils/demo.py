@@ -20,9 +20,9 @@ from pupils.cohort import nc_year_for_age
 from pupils.models import ContactKind, Destination, EpisodeKind, Pupil, SenStatus
 from pupils.upn import check_letter
 from schools.models import VirtualSchool
+from schools.schooldays import academic_year_of
 from schools.selectors import virtual_school_address
 from schools.services import virtual_school_address_confirm
-from schools.schooldays import academic_year_of
 
 # (la_code, name, email) for get_or_create: the schools app seeds the real directory entries,
 # so these defaults only matter on a database where that seed has not run.

@@ -333,7 +333,7 @@ def virtual_school_create(
     virtual_school.save()
     audit_record(
         action="virtual_school.added",
-        request=request,
+        actor=_actor(request),
         obj=virtual_school,
         changes={field: getattr(virtual_school, field) for field in VIRTUAL_SCHOOL_FIELDS},
     )
@@ -371,10 +371,11 @@ def virtual_school_update(
     if changes:
         virtual_school.full_clean()
         virtual_school.save()
+        # Host data: recorded under no school (not the host's own current school), and told
+        # to each school that uses the address below.
         audit_record(
             action="virtual_school.changed",
-            request=request,
-            school=None,
+            actor=_actor(request),
             obj=virtual_school,
             changes=changes,
         )
@@ -399,11 +400,17 @@ def _directory_address_changed(
         contact.save(update_fields=["confirmed_email", "confirmed_by", "confirmed_at"])
         audit_record(
             action="virtual_school.directory_address_changed",
-            actor=request.user if request is not None and request.user.is_authenticated else None,
+            actor=_actor(request),
             school=contact.school,
             obj=contact,
             changes={"address": change, "confirmed": [was_confirmed, False]},
         )
+
+
+def _actor(request: HttpRequest | None):
+    if request is not None and request.user.is_authenticated:
+        return request.user
+    return None
 
 
 def _refuse_taken_la_code(la_code: str) -> None:

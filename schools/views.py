@@ -294,7 +294,7 @@ def virtual_school_add(request: HttpRequest) -> HttpResponse:
         FORM_PAGE,
         {
             "title": "Add a Virtual School",
-            "lede": "The Virtual School of a local authority, in the directory every school shares.",
+            "lede": "A local authority's Virtual School, in the directory every school shares.",
             "form": form,
             "button": "Add Virtual School",
             "cancel_url": reverse("schools:virtual_schools"),
