@@ -47,7 +47,7 @@ from peps.models import AttainmentScale, PepAttendee, PersonalEducationPlan, Tar
 from peps.selectors import child_facts, pep_rule, targets_to_review
 from pupils import services as pupil_services
 from pupils.cohort import nc_year_for_age
-from pupils.demo import demo_upn
+from pupils.demo import confirm_demo_address, demo_upn
 from pupils.models import ContactKind, EpisodeKind, Pupil, SenStatus
 from schools.models import Term, VirtualSchool
 from schools.schooldays import SchoolCalendar, TermDates, TermDatesMissing, academic_year_of
@@ -1177,6 +1177,7 @@ def _new_to_care(school, calendar, today, by) -> Pupil | None:
             "email": "virtualschool@cambridgeshire.example",
         },
     )
+    confirm_demo_address(school, cambridgeshire, by=by)
     pupil = pupil_services.pupil_create(
         school=school,
         by=None,

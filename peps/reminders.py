@@ -36,6 +36,7 @@ from peps.models import PepReminder
 from peps.selectors import ChildPepStatus, pep_statuses_for_school
 from schools.models import School
 from schools.schooldays import SchoolCalendar, TermDatesMissing
+from schools.selectors import virtual_school_address
 
 logger = logging.getLogger(__name__)
 
@@ -178,13 +179,17 @@ def _tell_virtual_school(school, child, status, *, teachers: str, outcome: Sweep
     if (status.school_days_overdue or 0) < VIRTUAL_SCHOOL_AFTER_SCHOOL_DAYS:
         return
     virtual_school = child.virtual_school
-    if virtual_school is None or not virtual_school.email:
+    if virtual_school is None:
+        return
+    # The notice names the child: it goes only to an address the school has confirmed.
+    address = virtual_school_address(school, virtual_school)
+    if not address.email or not address.confirmed:
         return
     key = f"pep-{child.pupil.pk}-t{status.term.pk}-overdue-virtual-school"
     if PepReminder.objects.filter(key=key).exists():
         return
     message = message_queue(
-        recipient=virtual_school.email,
+        recipient=address.email,
         template="pep_overdue_virtual_school",
         context={
             "pupil": child.pupil,

@@ -34,7 +34,10 @@ from peps.sdq import Informant, SdqScales, validate_scales
 from peps.selectors import age_on, startable_terms, targets_to_review
 from pupils.cohort import IN_CARE
 from pupils.models import Pupil
+from schools.models import same_address
 from schools.schooldays import SchoolCalendar
+from schools.selectors import VirtualSchoolAddress, virtual_school_address
+from schools.services import virtual_school_address_confirm
 
 Status = PersonalEducationPlan.Status
 
@@ -528,7 +531,7 @@ def pep_complete(
         targets=pep.targets.count(),
         pp_plus_requested=sum(t.pp_plus_amount for t in pep.targets.all()),
     )
-    _send_to_virtual_school(pep)
+    _send_to_virtual_school(pep, by=by, request=request)
     return pep
 
 
@@ -554,20 +557,51 @@ def pep_dedupe_key(pep: PersonalEducationPlan) -> str:
     return f"pep-{pep.pk}-v{pep.version}-virtual-school"
 
 
-def _send_to_virtual_school(pep: PersonalEducationPlan):
+def pep_delivery(pep: PersonalEducationPlan) -> VirtualSchoolAddress | None:
+    """Where this school sends ``pep`` (its own contact's address or the directory's) and
+    whether the school has confirmed that address; None when no authority is recorded."""
+    virtual_school = virtual_school_for(pep)
+    if virtual_school is None:
+        return None
+    return virtual_school_address(pep.pupil.school, virtual_school)
+
+
+def pep_sent_message(pep: PersonalEducationPlan):
+    from notifications.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(dedupe_key=pep_dedupe_key(pep)).first()
+
+
+def _send_to_virtual_school(pep: PersonalEducationPlan, *, by=None, request=None):
+    """Queue the PDF for the child's Virtual School, but only to an address someone in the
+    school has confirmed. Otherwise the PDF is held (the PEP page says what to confirm) and
+    nothing leaves Harbour."""
     from notifications.services import Attachment, message_queue
     from peps.documents import pep_filename, pep_pdf
 
-    virtual_school = virtual_school_for(pep)
-    if virtual_school is None or not virtual_school.email:
+    delivery = pep_delivery(pep)
+    if delivery is None or not delivery.email:
         return None
+    if not delivery.confirmed:
+        _audit(
+            "pep.pdf_held",
+            pep=pep,
+            by=by,
+            request=request,
+            reason="address_not_confirmed",
+            virtual_school=delivery.virtual_school.la_code,
+        )
+        return None
+    contact = delivery.contact
     return message_queue(
-        recipient=virtual_school.email,
+        recipient=delivery.email,
         template="pep_completed",
         context={
             "pep": pep,
             "pupil": pep.pupil,
-            "virtual_school": virtual_school,
+            "virtual_school": delivery.virtual_school,
+            "greeting_name": (contact.name if contact else "")
+            or delivery.virtual_school.contact_name,
             "school_name": pep.pupil.school.name,
         },
         dedupe_key=pep_dedupe_key(pep),
@@ -576,6 +610,51 @@ def _send_to_virtual_school(pep: PersonalEducationPlan):
         pupil=pep.pupil,
         attachment=Attachment(pep_filename(pep), "application/pdf", pep_pdf(pep)),
     )
+
+
+@transaction.atomic
+def pep_send(*, pep: PersonalEducationPlan, email: str, by, request=None):
+    """Send a completed PEP whose PDF was held, confirming the address first when it is not
+    confirmed yet. ``email`` is the address the designated teacher (or head) was shown and
+    checked: if it has changed since, nothing is confirmed or sent."""
+    status = (
+        PersonalEducationPlan.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=pep.pk)
+    )
+    if status != Status.COMPLETED:
+        raise ValidationError(
+            "Only the latest completed version of a PEP is sent to the Virtual School.",
+            code="not_completed",
+        )
+    if pep_sent_message(pep) is not None:
+        raise ValidationError(
+            "This PEP has already been sent to the Virtual School.", code="already_sent"
+        )
+    delivery = pep_delivery(pep)
+    if delivery is None or not delivery.email:
+        raise ValidationError(
+            "Harbour has no Virtual School address for this child: download the PDF and send "
+            "it yourself.",
+            code="no_address",
+        )
+    if not delivery.confirmed:
+        virtual_school_address_confirm(
+            school=pep.pupil.school,
+            virtual_school=delivery.virtual_school,
+            email=email,
+            by=by,
+            request=request,
+        )
+    elif not same_address(delivery.email, email):
+        raise ValidationError(
+            f"The address for {delivery.virtual_school} is now {delivery.email}, not {email}. "
+            "Check the new address before sending.",
+            code="address_changed",
+        )
+    message = _send_to_virtual_school(pep, by=by, request=request)
+    _audit("pep.sent_to_virtual_school", pep=pep, by=by, request=request, version=pep.version)
+    return message
 
 
 @transaction.atomic

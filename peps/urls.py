@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/targets/<int:target_id>/remove/", views.target_remove, name="target_remove"),
     path("<int:pk>/reviews/<int:target_id>/", views.target_review, name="target_review"),
     path("<int:pk>/complete/", views.pep_complete, name="pep_complete"),
+    path("<int:pk>/send/", views.pep_send, name="pep_send"),
     path("<int:pk>/pdf/", views.pep_download, name="pep_pdf"),
     path("<int:pk>/correct/", views.pep_correct, name="pep_correct"),
     path("<int:pk>/discard/", views.pep_discard, name="pep_discard"),

@@ -204,6 +204,10 @@ def pep(request, pk: int):
             and not PersonalEducationPlan.objects.filter(supersedes=plan).exists(),
             "correction": PersonalEducationPlan.objects.filter(supersedes=plan).first(),
             "virtual_school": services.virtual_school_for(plan),
+            # A completed PEP: where its PDF went, or why it is held.
+            "delivery": services.pep_delivery(plan) if plan.status == Status.COMPLETED else None,
+            "sent": services.pep_sent_message(plan) if plan.status == Status.COMPLETED else None,
+            "can_send": Capability.EDIT_PUPILS in request.capabilities,
         },
     )
 
@@ -401,7 +405,8 @@ def pep_complete(request, pk: int):
         return _locked_redirect(request, plan)
     today = timezone.localdate()
     problems = services.completion_problems(plan, today=today)
-    virtual_school = services.virtual_school_for(plan)
+    delivery = services.pep_delivery(plan)
+    virtual_school = delivery.virtual_school if delivery else None
     if request.method == "POST":
         try:
             services.pep_complete(pep=plan, by=request.user, today=today, request=request)
@@ -410,10 +415,16 @@ def pep_complete(request, pk: int):
             # has none, and says so in the error.
             problems = services.completion_problems(plan, today=today) or error.messages
         else:
-            if virtual_school and virtual_school.email:
+            if delivery and delivery.email and services.pep_sent_message(plan):
                 messages.success(
                     request,
-                    f"PEP completed. The PDF is being sent to {virtual_school}.",
+                    f"PEP completed. The PDF is being sent to {virtual_school} ({delivery.email}).",
+                )
+            elif delivery and delivery.email:
+                messages.success(
+                    request,
+                    f"PEP completed. The PDF has not been sent: confirm the address for "
+                    f"{virtual_school} below and Harbour will send it.",
                 )
             else:
                 messages.success(
@@ -430,7 +441,36 @@ def pep_complete(request, pk: int):
             "pupil": plan.pupil,
             "problems": problems,
             "virtual_school": virtual_school,
+            "delivery": delivery,
         },
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def pep_send(request, pk: int):
+    """Send a completed PEP whose PDF was held because the school had not confirmed the
+    Virtual School's address: the page shows the exact address, and sending confirms it."""
+    plan = pep_for(request, pk)
+    delivery = services.pep_delivery(plan)
+    sent = services.pep_sent_message(plan)
+    error = None
+    if request.method == "POST":
+        try:
+            services.pep_send(
+                pep=plan, email=request.POST.get("email", ""), by=request.user, request=request
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+            delivery = services.pep_delivery(plan)
+        else:
+            messages.success(
+                request, f"The PDF is being sent to {delivery.virtual_school} ({delivery.email})."
+            )
+            return _to_pep(plan)
+    return render(
+        request,
+        "peps/send.html",
+        {"pep": plan, "pupil": plan.pupil, "delivery": delivery, "sent": sent, "error": error},
     )
 
 

@@ -21,6 +21,8 @@ from pupils.models import ContactKind, Destination, EpisodeKind, Pupil, SenStatu
 from pupils.upn import check_letter
 from schools.models import VirtualSchool
 from schools.schooldays import academic_year_of
+from schools.selectors import virtual_school_address
+from schools.services import virtual_school_address_confirm
 
 # (la_code, name, email) for get_or_create: the schools app seeds the real directory entries,
 # so these defaults only matter on a database where that seed has not run.
@@ -296,6 +298,15 @@ CHILDREN = [
 ]
 
 
+def confirm_demo_address(school, authority: VirtualSchool, *, by) -> None:
+    """Confirm, for the demo school, the address it uses for ``authority``. Idempotent."""
+    address = virtual_school_address(school, authority)
+    if address.email and not address.confirmed:
+        virtual_school_address_confirm(
+            school=school, virtual_school=authority, email=address.email, by=by
+        )
+
+
 def demo_upn(school, n: int) -> str:
     """A valid, fictional UPN: the school's LA and establishment number, year 25, serial n."""
     tail = f"{school.la_code}{school.establishment_number}25{n:03d}"
@@ -337,6 +348,10 @@ def load_demo_pupils(school, *, today: dt.date) -> list[Pupil]:
         login: User.objects.filter(memberships__school=school, memberships__role=role).first()
         for login, role in (("dt", Role.DESIGNATED_TEACHER), ("staff", Role.STAFF))
     }
+    # The demo school has checked its Virtual Schools' addresses, as a real school must before
+    # Harbour sends a child's PEP anywhere (schools.services.virtual_school_address_confirm).
+    for authority in authorities.values():
+        confirm_demo_address(school, authority, by=users["dt"])
     pupils = []
     for n, child in enumerate(CHILDREN, start=1):
         upn = demo_upn(school, n)

@@ -211,3 +211,37 @@ class VirtualSchoolForm(forms.Form):
     @staticmethod
     def initial_for(virtual_school: VirtualSchool) -> dict:
         return {name: getattr(virtual_school, name) for name in VIRTUAL_SCHOOL_FIELDS}
+
+
+class VirtualSchoolContactForm(forms.Form):
+    """A school's own contact at a Virtual School; it changes nothing for any other school."""
+
+    name = forms.CharField(
+        label="Name (optional)",
+        max_length=150,
+        required=False,
+        help_text="The person your school deals with, for example the child's education adviser",
+    )
+    role = forms.CharField(
+        label="Role (optional)",
+        max_length=150,
+        required=False,
+        help_text="For example, Education adviser or Virtual School Head",
+    )
+    email = forms.EmailField(
+        label="Email address for PEPs (optional)",
+        required=False,
+        help_text="Leave blank to use the address in Harbour's Virtual School directory",
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("name"), Field.text("role"), Field.text("email", spellcheck="false")
+        )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -116,3 +117,65 @@ class VirtualSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.local_authority_name} Virtual School"
+
+
+class VirtualSchoolContact(models.Model):
+    """One school's own contact at a local authority's Virtual School, and the address the
+    school has confirmed for children's PEPs.
+
+    The directory (``VirtualSchool``) is shared by every school and only the host's superusers
+    change it; this record affects one school only. ``email`` blank means "the directory's
+    address". Harbour sends a child's record only to an address someone in the school
+    confirmed: ``confirmed_email`` holds that address, so when the address changes (the school
+    edits it, or the host changes the directory address the school uses) it no longer matches
+    and has to be confirmed again.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="virtual_school_contacts"
+    )
+    virtual_school = models.ForeignKey(
+        VirtualSchool, on_delete=models.PROTECT, related_name="school_contacts"
+    )
+    name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Blank: the address in the Virtual School directory"
+    )
+    confirmed_email = models.EmailField(blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["virtual_school__local_authority_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "virtual_school"], name="one_contact_per_school_and_authority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}'s contact at {self.virtual_school}"
+
+    @property
+    def uses_directory_address(self) -> bool:
+        return not self.email
+
+    @property
+    def address(self) -> str:
+        """Where this school's PEPs for the authority's children go."""
+        return self.email or self.virtual_school.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.confirmed_email) and same_address(self.confirmed_email, self.address)
+
+
+def same_address(a: str, b: str) -> bool:
+    return a.strip().lower() == b.strip().lower()

@@ -2,7 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from schools.models import AcademicYear, Closure, School, Term
+from schools.models import (
+    AcademicYear,
+    Closure,
+    School,
+    Term,
+    VirtualSchool,
+    VirtualSchoolContact,
+)
 from schools.schooldays import (
     MINIMUM_SCHOOL_DAYS,
     TERM_NAMES,
@@ -68,3 +75,61 @@ def term_dates_overview(school: School) -> TermDatesOverview:
         else:
             summary.closures.append(closure)
     return TermDatesOverview(years=[by_id[year.pk] for year in years], stray_closures=stray)
+
+
+# --- Where a school's PEPs go ----------------------------------------------------------------
+@dataclass(frozen=True)
+class VirtualSchoolAddress:
+    """Where ``school`` sends the records of children placed by ``virtual_school``, and
+    whether someone in the school has confirmed that exact address."""
+
+    virtual_school: VirtualSchool
+    contact: VirtualSchoolContact | None
+    email: str
+    confirmed: bool
+
+    @property
+    def from_directory(self) -> bool:
+        return self.contact is None or self.contact.uses_directory_address
+
+
+def virtual_school_address(school: School, virtual_school: VirtualSchool) -> VirtualSchoolAddress:
+    contact = (
+        VirtualSchoolContact.objects.select_related("virtual_school", "confirmed_by")
+        .filter(school=school, virtual_school=virtual_school)
+        .first()
+    )
+    if contact is None:
+        return VirtualSchoolAddress(virtual_school, None, virtual_school.email, confirmed=False)
+    return VirtualSchoolAddress(
+        virtual_school, contact, contact.address, confirmed=contact.is_confirmed
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    virtual_school: VirtualSchool
+    contact: VirtualSchoolContact | None
+
+    @property
+    def address(self) -> str:
+        return self.contact.address if self.contact else self.virtual_school.email
+
+    @property
+    def confirmed(self) -> bool:
+        return self.contact is not None and self.contact.is_confirmed
+
+
+def virtual_school_directory(school: School) -> list[DirectoryRow]:
+    """Every Virtual School in the directory with ``school``'s own contact there, if any.
+    Two queries."""
+    contacts = {
+        c.virtual_school_id: c
+        for c in VirtualSchoolContact.objects.filter(school=school).select_related(
+            "virtual_school", "confirmed_by"
+        )
+    }
+    return [
+        DirectoryRow(vs, contacts.get(vs.pk))
+        for vs in VirtualSchool.objects.order_by("local_authority_name")
+    ]

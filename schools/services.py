@@ -1,4 +1,5 @@
-"""Writes for term dates and the Virtual School directory.
+"""Writes for term dates, the Virtual School directory and each school's Virtual School
+contacts.
 
 Term dates decide every school-day deadline in Harbour (``schools.schooldays``), so the rules
 here refuse dates that would make those deadlines wrong: terms out of order or overlapping,
@@ -13,9 +14,18 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.audit import audit_record, changed_fields
-from schools.models import AcademicYear, Closure, School, Term, VirtualSchool
+from schools.models import (
+    AcademicYear,
+    Closure,
+    School,
+    Term,
+    VirtualSchool,
+    VirtualSchoolContact,
+    same_address,
+)
 from schools.schooldays import (
     TERM_NAMES,
     SchoolCalendar,
@@ -308,7 +318,8 @@ def virtual_school_create(
     request: HttpRequest | None = None,
 ) -> VirtualSchool:
     """Add a local authority's Virtual School. The directory is shared by every school in
-    Harbour, one entry per DfE local authority code."""
+    Harbour, one entry per DfE local authority code: only the host's superusers call this
+    (the host pages and Django admin)."""
     _refuse_taken_la_code(la_code)
     virtual_school = VirtualSchool(
         local_authority_name=local_authority_name,
@@ -322,7 +333,7 @@ def virtual_school_create(
     virtual_school.save()
     audit_record(
         action="virtual_school.added",
-        request=request,
+        actor=_actor(request),
         obj=virtual_school,
         changes={field: getattr(virtual_school, field) for field in VIRTUAL_SCHOOL_FIELDS},
     )
@@ -341,7 +352,12 @@ def virtual_school_update(
     contact_name: str = "",
     request: HttpRequest | None = None,
 ) -> VirtualSchool:
-    """Change a Virtual School's details; every school that uses it sees the change."""
+    """Change a Virtual School's details; every school that uses it sees the change. Only the
+    host's superusers call this (the host pages and Django admin).
+
+    A new email address is not trusted by any school until that school confirms it: each
+    school whose contact uses the directory's address loses its confirmation, and the change
+    is written to that school's audit log."""
     if la_code != virtual_school.la_code:
         _refuse_taken_la_code(la_code)
     original = copy.copy(virtual_school)
@@ -355,13 +371,46 @@ def virtual_school_update(
     if changes:
         virtual_school.full_clean()
         virtual_school.save()
+        # Host data: recorded under no school (not the host's own current school), and told
+        # to each school that uses the address below.
         audit_record(
             action="virtual_school.changed",
-            request=request,
+            actor=_actor(request),
             obj=virtual_school,
             changes=changes,
         )
+        if "email" in changes:
+            _directory_address_changed(virtual_school, changes["email"], request=request)
     return virtual_school
+
+
+def _directory_address_changed(
+    virtual_school: VirtualSchool, change: list[str], *, request: HttpRequest | None
+) -> None:
+    """Tell each school that sends to the directory's address, in its own audit log, and
+    withdraw its confirmation: the school confirmed the old address, not this one."""
+    contacts = VirtualSchoolContact.objects.select_for_update().filter(
+        virtual_school=virtual_school, email=""
+    )
+    for contact in contacts.select_related("school"):
+        was_confirmed = bool(contact.confirmed_email)
+        contact.confirmed_email = ""
+        contact.confirmed_by = None
+        contact.confirmed_at = None
+        contact.save(update_fields=["confirmed_email", "confirmed_by", "confirmed_at"])
+        audit_record(
+            action="virtual_school.directory_address_changed",
+            actor=_actor(request),
+            school=contact.school,
+            obj=contact,
+            changes={"address": change, "confirmed": [was_confirmed, False]},
+        )
+
+
+def _actor(request: HttpRequest | None):
+    if request is not None and request.user.is_authenticated:
+        return request.user
+    return None
 
 
 def _refuse_taken_la_code(la_code: str) -> None:
@@ -370,3 +419,97 @@ def _refuse_taken_la_code(la_code: str) -> None:
         raise ValidationError(
             {"la_code": f"{existing} already has the local authority code {la_code}"}
         )
+
+
+# --- A school's own Virtual School contacts --------------------------------------------------
+CONTACT_FIELDS = ["name", "role", "email"]
+
+
+@transaction.atomic
+def virtual_school_contact_save(
+    *,
+    school: School,
+    virtual_school: VirtualSchool,
+    name: str,
+    role: str,
+    email: str,
+    by,
+    request: HttpRequest | None = None,
+) -> VirtualSchoolContact:
+    """Add or change ``school``'s own contact at ``virtual_school``: a named person and,
+    optionally, an address of the school's own instead of the directory's. It changes where
+    this school's PEPs go and nobody else's. A new address has to be confirmed before a
+    child's PEP is sent to it."""
+    contact, created = VirtualSchoolContact.objects.select_for_update().get_or_create(
+        school=school, virtual_school=virtual_school
+    )
+    original = copy.copy(contact)
+    old_address = contact.address
+    contact.name = name.strip()
+    contact.role = role.strip()
+    contact.email = email.strip()
+    contact.full_clean(exclude=["school", "virtual_school", "confirmed_by"])
+    changes = changed_fields(original, contact, CONTACT_FIELDS)
+    if not same_address(old_address, contact.address):
+        changes["address"] = [old_address, contact.address]
+        if contact.confirmed_email:
+            changes["confirmed"] = [original.is_confirmed, False]
+            contact.confirmed_email = ""
+            contact.confirmed_by = None
+            contact.confirmed_at = None
+    if changes or created:
+        contact.save()
+        audit_record(
+            action="virtual_school_contact.added" if created else "virtual_school_contact.changed",
+            actor=by,
+            request=request,
+            school=school,
+            obj=contact,
+            changes=changes if not created else {**changes, "address": contact.address},
+        )
+    return contact
+
+
+@transaction.atomic
+def virtual_school_address_confirm(
+    *,
+    school: School,
+    virtual_school: VirtualSchool,
+    email: str,
+    by,
+    request: HttpRequest | None = None,
+) -> VirtualSchoolContact:
+    """Record that someone in ``school`` (a designated teacher or the head) has checked that
+    ``email`` is the right address for ``virtual_school``'s children's PEPs. ``email`` is the
+    address the person was shown: if it has changed since, nothing is confirmed."""
+    # Lock the directory entry, so the host cannot change the address between the check and
+    # the confirmation.
+    virtual_school = VirtualSchool.objects.select_for_update().get(pk=virtual_school.pk)
+    contact, created = VirtualSchoolContact.objects.select_for_update().get_or_create(
+        school=school, virtual_school=virtual_school
+    )
+    contact.virtual_school = virtual_school
+    if not same_address(contact.address, email):
+        raise ValidationError(
+            f"The address for {virtual_school} is now {contact.address}, not {email}. "
+            "Check the new address before confirming it.",
+            code="address_changed",
+        )
+    if contact.is_confirmed:
+        return contact
+    contact.confirmed_email = contact.address
+    contact.confirmed_by = by
+    contact.confirmed_at = timezone.now()
+    contact.save()
+    audit_record(
+        action="virtual_school_contact.confirmed",
+        actor=by,
+        request=request,
+        school=school,
+        obj=contact,
+        changes={
+            "address": contact.address,
+            "source": "directory" if contact.uses_directory_address else "school",
+        },
+    )
+    return contact

@@ -13,4 +13,14 @@ urlpatterns = [
     path("virtual-schools/", views.virtual_schools, name="virtual_schools"),
     path("virtual-schools/add/", views.virtual_school_add, name="virtual_school_add"),
     path("virtual-schools/<int:pk>/change/", views.virtual_school_edit, name="virtual_school_edit"),
+    path(
+        "virtual-schools/<str:la_code>/contact/",
+        views.virtual_school_contact_edit,
+        name="virtual_school_contact_edit",
+    ),
+    path(
+        "virtual-schools/<str:la_code>/confirm/",
+        views.virtual_school_address_confirm,
+        name="virtual_school_address_confirm",
+    ),
 ]

@@ -1,16 +1,25 @@
+from functools import wraps
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import for_school, requires
+from accounts.access import back_to, for_school, requires
 from accounts.roles import Capability
 from schools import selectors, services
-from schools.forms import AcademicYearForm, ClosureForm, TermForm, VirtualSchoolForm
-from schools.models import AcademicYear, Closure, Term, VirtualSchool
+from schools.forms import (
+    AcademicYearForm,
+    ClosureForm,
+    TermForm,
+    VirtualSchoolContactForm,
+    VirtualSchoolForm,
+)
+from schools.models import AcademicYear, Closure, Term, VirtualSchool, VirtualSchoolContact
 from schools.schooldays import MINIMUM_SCHOOL_DAYS, academic_year_label, academic_year_of
 
 FORM_PAGE = "includes/form_page.html"
@@ -145,18 +154,130 @@ def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Virtual Schools -------------------------------------------------------------------------
-# The directory is national, keyed by local authority code, and shared by every school: it has
-# no school field, so lookups are by primary key alone. Changes are audited.
+# The directory is national, keyed by local authority code, and shared by every school: only
+# the host's superusers change it (these host pages or Django admin). A school keeps its own
+# contact per authority and confirms the address its children's PEPs go to.
+def host_only(view):
+    """Let through only the host's superusers: the Virtual School directory is shared by every
+    school, so no school's role may change it."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_superuser:
+            raise PermissionDenied(
+                "Only Harbour's host changes the shared Virtual School directory. Record your "
+                "school's own contact instead."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _authority(la_code: str) -> VirtualSchool:
+    return get_object_or_404(VirtualSchool, la_code=la_code)
+
+
 @requires(any_of=(Capability.VIEW_COHORT, Capability.MANAGE_SCHOOL))
 def virtual_schools(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "schools/virtual_schools.html",
-        {"virtual_schools": VirtualSchool.objects.order_by("local_authority_name")},
+        {
+            "rows": selectors.virtual_school_directory(request.school),
+            "can_confirm": Capability.EDIT_PUPILS in request.capabilities,
+            "can_change_contact": bool(
+                {Capability.EDIT_PUPILS, Capability.MANAGE_SCHOOL} & request.capabilities
+            ),
+            "is_host": request.user.is_superuser,
+        },
     )
 
 
-@requires(Capability.MANAGE_SCHOOL)
+@requires(any_of=(Capability.EDIT_PUPILS, Capability.MANAGE_SCHOOL))
+@require_http_methods(["GET", "POST"])
+def virtual_school_contact_edit(request: HttpRequest, la_code: str) -> HttpResponse:
+    virtual_school = _authority(la_code)
+    contact = VirtualSchoolContact.objects.filter(
+        school=request.school, virtual_school=virtual_school
+    ).first()
+    initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS} if contact else {}
+    form = VirtualSchoolContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.virtual_school_contact_save(
+                school=request.school,
+                virtual_school=virtual_school,
+                by=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if contact.is_confirmed:
+                messages.success(request, f"Your contact at {virtual_school} saved")
+            else:
+                messages.success(
+                    request,
+                    f"Your contact at {virtual_school} saved. Harbour will not send a child's "
+                    f"PEP to {contact.address} until the designated teacher or the head "
+                    "confirms it.",
+                )
+            return back_to(request, "schools:virtual_schools")
+    return render(
+        request,
+        FORM_PAGE,
+        {
+            "title": f"Your school's contact at {virtual_school}",
+            "lede": (
+                f"This changes where your school's PEPs for {virtual_school.local_authority_name}"
+                "'s children go, and no other school's. Leave the email address blank to use "
+                f"the address in Harbour's directory ({virtual_school.email}). A new address "
+                "is confirmed before Harbour sends a child's PEP to it."
+            ),
+            "form": form,
+            "button": "Save contact",
+            "cancel_url": reverse("schools:virtual_schools"),
+        },
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+@require_http_methods(["GET", "POST"])
+def virtual_school_address_confirm(request: HttpRequest, la_code: str) -> HttpResponse:
+    """The designated teacher or the head confirms the exact address shown to them."""
+    virtual_school = _authority(la_code)
+    address = selectors.virtual_school_address(request.school, virtual_school)
+    error = None
+    if request.method == "POST":
+        try:
+            services.virtual_school_address_confirm(
+                school=request.school,
+                virtual_school=virtual_school,
+                email=request.POST.get("email", ""),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+            address = selectors.virtual_school_address(request.school, virtual_school)
+        else:
+            messages.success(
+                request,
+                f"{address.email} confirmed for {virtual_school}. A PEP completed before now "
+                "that was held is sent from its own page.",
+            )
+            return back_to(request, "schools:virtual_schools")
+    return render(
+        request,
+        "schools/virtual_school_confirm.html",
+        {"address": address, "error": error},
+    )
+
+
+@host_only
 @require_http_methods(["GET", "POST"])
 def virtual_school_add(request: HttpRequest) -> HttpResponse:
     form = VirtualSchoolForm(request.POST or None)
@@ -173,7 +294,7 @@ def virtual_school_add(request: HttpRequest) -> HttpResponse:
         FORM_PAGE,
         {
             "title": "Add a Virtual School",
-            "lede": "The Virtual School of a local authority that looks after a child here.",
+            "lede": "A local authority's Virtual School, in the directory every school shares.",
             "form": form,
             "button": "Add Virtual School",
             "cancel_url": reverse("schools:virtual_schools"),
@@ -181,7 +302,7 @@ def virtual_school_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires(Capability.MANAGE_SCHOOL)
+@host_only
 @require_http_methods(["GET", "POST"])
 def virtual_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     virtual_school = get_object_or_404(VirtualSchool, pk=pk)
@@ -204,7 +325,11 @@ def virtual_school_edit(request: HttpRequest, pk: int) -> HttpResponse:
         FORM_PAGE,
         {
             "title": title,
-            "lede": "Every school in Harbour that works with this Virtual School sees the change.",
+            "lede": (
+                "Every school in Harbour that uses this Virtual School sees the change. A new "
+                "email address has to be confirmed again by each school that uses it before "
+                "any PEP is sent to it."
+            ),
             "form": form,
             "button": "Save changes",
             "cancel_url": reverse("schools:virtual_schools"),

@@ -21,3 +21,6 @@ class Page:
     # Builds the URL's kwargs for a record belonging to the given school.
     record: Callable[..., dict] | None = None
     kwargs: dict = field(default_factory=dict)
+    # The record is host data every school shares (a Virtual School directory entry), so there
+    # is no "another school's" version of the URL to refuse.
+    shared: bool = False

@@ -22,6 +22,7 @@ from notifications.models import OutboxMessage
 from peps.models import PersonalEducationPlan
 from reports.pdf import pdf_text
 from schools.models import Term
+from schools.services import virtual_school_address_confirm
 from tests.conftest import member
 from tests.factories import PASSWORD, TOTPDeviceFactory, VirtualSchoolFactory, add_year
 from tests.peps.factories import CompletedPepFactory, TargetFactory
@@ -49,6 +50,10 @@ def test_designated_teacher_records_completes_and_downloads_a_pep(
         )
         # Seeded by a migration, unless a transactional test flushed it: then made here.
         cambridgeshire = VirtualSchoolFactory(la_code="873", local_authority_name="Cambridgeshire")
+        # The school confirmed Cambridgeshire's address before: Harbour sends PEPs only there.
+        virtual_school_address_confirm(
+            school=school, virtual_school=cambridgeshire, email=cambridgeshire.email, by=None
+        )
         amelia = PupilFactory(
             school=school,
             legal_forename="Amelia",

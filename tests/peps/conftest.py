@@ -15,6 +15,7 @@ from accounts.roles import Role
 from peps import services
 from peps.models import PepAttendee, TargetArea
 from schools.models import Term
+from schools.services import virtual_school_address_confirm
 from tests.conftest import member
 from tests.factories import VirtualSchoolFactory, add_year
 
@@ -48,10 +49,15 @@ def summer(year):
 
 
 @pytest.fixture
-def cambridgeshire(db):
+def cambridgeshire(school):
     # Seeded by schools' migration 0002 (the factory gets it by its code); created here when a
-    # transactional test earlier in the run has flushed the seed.
-    return VirtualSchoolFactory(la_code="873", local_authority_name="Cambridgeshire")
+    # transactional test earlier in the run has flushed the seed. The school has confirmed its
+    # address, as a school must before Harbour sends a child's PEP there.
+    authority = VirtualSchoolFactory(la_code="873", local_authority_name="Cambridgeshire")
+    virtual_school_address_confirm(
+        school=school, virtual_school=authority, email=authority.email, by=None
+    )
+    return authority
 
 
 @pytest.fixture

@@ -94,6 +94,7 @@ PEP_PAGES = [
     Page("peps:pep_complete", EDITORS, record=_draft),
     Page("peps:pep_discard", EDITORS, record=_draft),
     Page("peps:pep_correct", EDITORS, record=_completed),
+    Page("peps:pep_send", EDITORS, record=_completed),
 ]
 
 # Pages that take only POST (a GET is 405): tests/peps/test_pages.py posts to them.

@@ -101,6 +101,16 @@ def test_virtual_school_is_told_once_when_a_pep_is_ten_school_days_overdue(setti
     assert "Dana Teague" in notice.body_text
 
 
+def test_an_unconfirmed_virtual_school_address_is_not_told_about_the_child(
+    setting, school, cambridgeshire
+):
+    from schools.models import VirtualSchoolContact
+
+    VirtualSchoolContact.objects.filter(school=school).update(confirmed_email="")
+    pep_reminders_sweep(today=D(2027, 1, 18))
+    assert not OutboxMessage.objects.filter(recipient=cambridgeshire.email).exists()
+
+
 def test_a_completed_pep_stops_the_reminders(setting, autumn):
     CompletedPepFactory(pupil=setting, term=autumn, meeting_date=D(2026, 12, 1))
     pep_reminders_sweep(today=D(2026, 12, 4))

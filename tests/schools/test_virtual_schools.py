@@ -1,4 +1,5 @@
-"""The Virtual School directory: shared by every school, seeded by migration 0002."""
+"""The Virtual School directory: shared by every school, seeded by migration 0002, and changed
+only by the host's superusers."""
 
 import importlib
 
@@ -59,31 +60,91 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_only_administrators_see_the_change_links(dt_client, school_admin_client):
-    assert (
-        "Add a Virtual School"
-        not in dt_client.get(reverse("schools:virtual_schools")).content.decode()
-    )
-    assert (
-        "Add a Virtual School"
-        in school_admin_client.get(reverse("schools:virtual_schools")).content.decode()
-    )
+def test_only_the_host_sees_the_directory_change_links(school_admin_client, host_client):
+    url = reverse("schools:virtual_schools")
+    assert "Add a Virtual School" not in school_admin_client.get(url).content.decode()
+    assert "Change directory entry" not in school_admin_client.get(url).content.decode()
+    assert "Add a Virtual School" in host_client.get(url).content.decode()
 
 
-@pytest.mark.parametrize("persona", ["dt_client", "governor_client", "staff_client"])
-def test_roles_without_manage_school_cannot_add_or_change(request, persona):
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "school_admin_client",
+        "head_client",
+        "dt_client",
+        "dsl_client",
+        "governor_client",
+        "staff_client",
+    ],
+)
+def test_no_role_in_a_school_can_add_or_change_the_shared_directory(request, persona):
     client = request.getfixturevalue(persona)
     halton = VirtualSchool.objects.get(la_code="876")
-    assert client.get(reverse("schools:virtual_school_add")).status_code == 403
+    count = VirtualSchool.objects.count()
+    add = reverse("schools:virtual_school_add")
+    assert client.get(add).status_code == 403
+    assert (
+        client.post(
+            add, {"local_authority_name": "Fake", "la_code": "999", "email": "x@example.org"}
+        ).status_code
+        == 403
+    )
     edit = reverse("schools:virtual_school_edit", args=[halton.pk])
     assert client.get(edit).status_code == 403
-    assert client.post(edit, {"email": "x@example.org"}).status_code == 403
+    response = client.post(
+        edit,
+        {
+            "local_authority_name": "Halton",
+            "la_code": "876",
+            "email": "inbox@attacker.example",
+        },
+    )
+    assert response.status_code == 403
+    halton.refresh_from_db()
+    assert halton.email == "Joanne.lloyd@halton.gov.uk"
+    assert VirtualSchool.objects.count() == count
+    assert not AuditEvent.objects.filter(action__startswith="virtual_school.").exists()
+
+
+def test_a_school_administrator_cannot_use_django_admin_on_the_directory(school_admin_client):
+    halton = VirtualSchool.objects.get(la_code="876")
+    url = reverse("admin:schools_virtualschool_change", args=[halton.pk])
+    assert school_admin_client.get(url).status_code != 200
+    school_admin_client.post(
+        url,
+        {"local_authority_name": "Halton", "la_code": "876", "email": "inbox@attacker.example"},
+    )
     halton.refresh_from_db()
     assert halton.email == "Joanne.lloyd@halton.gov.uk"
 
 
-def test_an_administrator_adds_a_virtual_school(school_admin_client):
-    response = school_admin_client.post(
+def test_the_host_changes_the_directory_in_django_admin(host_client, school):
+    halton = VirtualSchool.objects.get(la_code="876")
+    url = reverse("admin:schools_virtualschool_change", args=[halton.pk])
+    assert host_client.get(url).status_code == 200
+    response = host_client.post(
+        url,
+        {
+            "local_authority_name": "Halton",
+            "la_code": "876",
+            "email": "virtual.school@halton.example",
+            "phone": "",
+            "website": "",
+            "contact_name": "Joanne Lloyd",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    halton.refresh_from_db()
+    assert halton.email == "virtual.school@halton.example"
+    event = AuditEvent.objects.get(action="virtual_school.changed")
+    assert event.changes == {
+        "email": ["Joanne.lloyd@halton.gov.uk", "virtual.school@halton.example"]
+    }
+
+
+def test_the_host_adds_a_virtual_school(host_client):
+    response = host_client.post(
         reverse("schools:virtual_school_add"),
         {
             "local_authority_name": "Suffolk",
@@ -100,8 +161,8 @@ def test_an_administrator_adds_a_virtual_school(school_admin_client):
     assert AuditEvent.objects.filter(action="virtual_school.added", object_id=str(suffolk.pk))
 
 
-def test_a_local_authority_code_is_listed_once(school_admin_client):
-    response = school_admin_client.post(
+def test_a_local_authority_code_is_listed_once(host_client):
+    response = host_client.post(
         reverse("schools:virtual_school_add"),
         {"local_authority_name": "Cambs again", "la_code": "873", "email": "a@b.example"},
     )
@@ -112,9 +173,9 @@ def test_a_local_authority_code_is_listed_once(school_admin_client):
     assert VirtualSchool.objects.filter(la_code="873").count() == 1
 
 
-def test_bad_details_show_errors_and_save_nothing(school_admin_client):
+def test_bad_details_show_errors_and_save_nothing(host_client):
     count = VirtualSchool.objects.count()
-    response = school_admin_client.post(
+    response = host_client.post(
         reverse("schools:virtual_school_add"),
         {"local_authority_name": "", "la_code": "87", "email": "not an email"},
     )
@@ -128,9 +189,9 @@ def test_bad_details_show_errors_and_save_nothing(school_admin_client):
     assert VirtualSchool.objects.count() == count
 
 
-def test_changing_a_virtual_school_is_audited_with_what_changed(school_admin_client, school):
+def test_changing_a_virtual_school_is_audited_with_what_changed(host_client):
     halton = VirtualSchool.objects.get(la_code="876")
-    response = school_admin_client.post(
+    response = host_client.post(
         reverse("schools:virtual_school_edit", args=[halton.pk]),
         {
             "local_authority_name": "Halton",
@@ -148,10 +209,10 @@ def test_changing_a_virtual_school_is_audited_with_what_changed(school_admin_cli
     assert event.changes == {
         "email": ["Joanne.lloyd@halton.gov.uk", "virtual.school@halton.example"]
     }
-    assert event.school == school
+    assert event.school is None  # host data: no school's record
 
 
-def test_the_edit_form_starts_with_the_saved_details(school_admin_client):
+def test_the_edit_form_starts_with_the_saved_details(host_client):
     halton = VirtualSchool.objects.get(la_code="876")
-    response = school_admin_client.get(reverse("schools:virtual_school_edit", args=[halton.pk]))
+    response = host_client.get(reverse("schools:virtual_school_edit", args=[halton.pk]))
     assert 'value="Joanne.lloyd@halton.gov.uk"' in response.content.decode()
