@@ -19,7 +19,7 @@ help:
 	@echo "make run        set up and start Harbour with a demo school on http://127.0.0.1:8000"
 	@echo "make test       set up, start throwaway PostgreSQL and Redis, run pytest (ARGS='...')"
 	@echo "make bench      as make test, for pytest benchmarks/"
-	@echo "make lint       ruff, ruff format --check, djlint, mypy on services and selectors"
+	@echo "make lint       ruff, ruff format --check, import-linter layers, djlint, mypy"
 	@echo "make install    create $(VENV) and install Harbour with its dev dependencies"
 	@echo "make assets     build GOV.UK Frontend and Harbour's Sass into $(DIST)"
 	@echo "make clean      remove built assets and caches; distclean also $(VENV), node_modules, var"
@@ -90,6 +90,7 @@ bench:
 lint: $(INSTALL_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	@set -euo pipefail; shopt -s nullglob; \
 	dirs=(templates */templates); dirs=($$(printf '%s\n' "$${dirs[@]}" | sort -u)); \
 	existing=(); for d in "$${dirs[@]}"; do [ -d "$$d" ] && existing+=("$$d"); done; \

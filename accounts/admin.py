@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import AuditEvent, Membership, User
+from accounts.models import Membership, User
+from core.models import AuditEvent
 
 
 def _superusers_only(request) -> bool:

@@ -5,7 +5,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
+from core.models import AuditEvent
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
 

@@ -7,9 +7,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import capfirst
 
-from accounts.models import AuditEvent, Membership, User
+from accounts.models import Membership, User
 from accounts.redaction import can_see_children, pupil_labels_for
 from accounts.roles import Role
+from core.models import AuditEvent
 from schools.models import School
 
 # The first word of an action names what the event is about. These are about the school's

@@ -14,7 +14,6 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.audit import audit_record
 from accounts.links import password_reset_valid_days, sign_in_link
 from accounts.models import Membership, User
 from accounts.roles import (
@@ -24,6 +23,7 @@ from accounts.roles import (
     Role,
     capabilities_for,
 )
+from core.audit import audit_record
 from notifications.services import message_queue
 from schools.models import School
 

@@ -23,8 +23,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors, services
-from accounts.access import back_to, requires
-from accounts.audit import audit_record
 from accounts.filters import AuditEventFilter
 from accounts.forms import (
     ChooseSchoolForm,
@@ -37,6 +35,8 @@ from accounts.forms import (
 )
 from accounts.middleware import SCHOOL_SESSION_KEY
 from accounts.roles import Capability, capabilities_for
+from core.access import back_to, requires
+from core.audit import audit_record
 
 # Backup codes just issued, kept in the session only until the page showing them is rendered.
 FRESH_CODES_SESSION_KEY = "harbour_fresh_backup_codes"

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "django_celery_beat",
+    "core",
     "accounts",
     "schools",
     "pupils",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "exclusions",
     "notifications",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from accounts.access import requires
 from accounts.roles import Role
 from config.celery import app as celery_app
+from core.access import requires
 
 logger = logging.getLogger(__name__)
 

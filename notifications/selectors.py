@@ -62,7 +62,7 @@ class OutboxRow:
 
 def outbox_messages() -> QuerySet[OutboxMessage]:
     """Every message, newest first, with only the columns the list needs. Narrow it to a
-    school with ``accounts.access.school_records``."""
+    school with ``core.access.school_records``."""
     return OutboxMessage.objects.only(*_LIST_FIELDS).order_by("-created_at", "-pk")
 
 

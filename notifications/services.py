@@ -23,9 +23,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.audit import audit_record
 from accounts.links import set_password_link
 from accounts.models import User
+from core.audit import audit_record
 from notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import for_school, requires, school_records
-from accounts.audit import audit_record
 from accounts.redaction import can_see_children
 from accounts.roles import Capability
+from core.access import for_school, requires, school_records
+from core.audit import audit_record
 from notifications import selectors
 from notifications.filters import OutboxFilter
 from notifications.services import STUCK_ERROR, message_retry

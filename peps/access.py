@@ -7,7 +7,7 @@ per request, with the PEP's version and state.
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from accounts.access import for_school
+from core.access import for_school
 from peps.models import AttainmentRecord, PepAttendee, PepTarget, PersonalEducationPlan
 from peps.selectors import pep_with_parts
 from pupils.access import record_read

@@ -1,5 +1,5 @@
 """The PEP as a PDF for the Virtual School: ``pep_document`` builds a plain dataclass (what the
-tests assert on), ``pep_pdf`` renders it with ``reports.pdf.render_pdf`` (WeasyPrint, no URL
+tests assert on), ``pep_pdf`` renders it with ``core.pdf.render_pdf`` (WeasyPrint, no URL
 fetching) from ``templates/peps/pdf/pep.html``.
 
 The document carries every section a Virtual School's ePEP asks for (DOMAIN.md 3.3): the
@@ -18,10 +18,10 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
+from core.pdf import render_pdf
 from peps.models import PersonalEducationPlan
 from peps.selectors import latest_sdqs, review_rows, sdq_views_for_pupil, targets_to_review
 from pupils.cohort import IN_CARE, nc_year_for, nc_year_label
-from reports.pdf import render_pdf
 
 
 @dataclass(frozen=True)

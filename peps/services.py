@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from core.audit import audit_record
 from peps.models import (
     SCALE_VALUES,
     AttainmentRecord,

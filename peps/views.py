@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import requires
-from accounts.audit import audit_record
 from accounts.roles import Capability
-from harbour.forms import saved
+from core.access import requires
+from core.audit import audit_record
+from core.forms import saved
 from peps import selectors, services
 from peps.access import attainment_for, attendee_for, pep_for, target_for
 from peps.documents import pep_filename, pep_pdf

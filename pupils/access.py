@@ -12,8 +12,8 @@ the page the person already opened (and was recorded) with the GET.
 
 from django.http import HttpRequest
 
-from accounts.access import for_school
-from accounts.audit import audit_record
+from core.access import for_school
+from core.audit import audit_record
 from pupils.models import CareEpisode, Contact, LeavingTask, Pupil
 
 # A GET (or HEAD) is a page view; anything else is a change the services audit.

@@ -50,8 +50,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import has_capability
 from accounts.roles import Capability, Role
+from core.access import has_capability
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import has_capability, requires
 from accounts.roles import Capability
+from core.access import has_capability, requires
 from pupils.import_forms import ImportUploadForm
 from pupils.imports import (
     CSV_COLUMNS,

@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.formats import date_format
 
-from accounts.audit import audit_record
+from core.audit import audit_record
 from pupils.cohort import nc_year_for, nc_year_for_age, nc_year_label
 from pupils.ctf import MAX_CTF_BYTES, CtfError, CtfFile, ctf_read
 from pupils.models import EpisodeKind, LegalBasis, Pupil, SenStatus, Sex

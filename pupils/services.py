@@ -14,8 +14,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.formats import date_format
 
-from accounts.audit import audit_record
 from accounts.models import Membership
+from core.audit import audit_record
 from pupils.cohort import cohort_status, nc_year_for
 from pupils.models import (
     LEGAL_BASES_FOR_KIND,

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import requires
-from accounts.audit import audit_record
 from accounts.roles import Capability
-from harbour.forms import saved
+from core.access import requires
+from core.audit import audit_record
+from core.forms import saved
 from pupils import services
 from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil_for
 from pupils.chronology import chronology_for

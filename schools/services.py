@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.audit import audit_record, changed_fields
+from core.audit import audit_record, changed_fields
 from schools.models import (
     AcademicYear,
     Closure,

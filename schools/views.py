@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import back_to, for_school, requires
 from accounts.roles import Capability
+from core.access import back_to, for_school, requires
 from schools import selectors, services
 from schools.forms import (
     AcademicYearForm,

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from notifications.models import OutboxMessage
 from notifications.services import Attachment, message_queue
 from pupils import services as pupil_services

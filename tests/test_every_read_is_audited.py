@@ -10,12 +10,12 @@ a child without recording the read fails here.
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
+from core.pdf import pdf_text
 from peps.access import pep_for
 from pupils.access import pupil_for
 from pupils.models import Pupil
-from reports.pdf import pdf_text
 from tests.conftest import member, sign_in
 from tests.peps.matrix import pep_records
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory

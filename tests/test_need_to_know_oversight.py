@@ -3,7 +3,7 @@ values changed on a child's record, nor what an email about a child says. The he
 
 import pytest
 
-from accounts.audit import audit_record
+from core.audit import audit_record
 from notifications.models import OutboxMessage
 
 

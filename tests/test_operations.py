@@ -3,8 +3,8 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from accounts.audit import audit_record
-from accounts.models import AuditEvent
+from core.audit import audit_record
+from core.models import AuditEvent
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.audit import audit_record
+from core.audit import audit_record
 
 
 @pytest.mark.django_db

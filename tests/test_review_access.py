@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from peps.models import PersonalEducationPlan
 from tests.conftest import member
 from tests.peps.matrix import pep_records

@@ -4,7 +4,7 @@ records, so a PEP's audit entries name what changed, never what the teacher type
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from tests.peps.matrix import pep_records
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from tests.conftest import member
 
 pytestmark = pytest.mark.django_db

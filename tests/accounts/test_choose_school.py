@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.middleware import SCHOOL_SESSION_KEY
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from tests.conftest import member, sign_in
 from tests.factories import MembershipFactory, SchoolFactory
 

@@ -11,8 +11,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
 from accounts.roles import Role
+from core.models import AuditEvent
 from notifications.models import OutboxMessage
 from notifications.services import SET_PASSWORD_LINK
 from tests.accounts.conftest import delivered_link, links_in, password_step

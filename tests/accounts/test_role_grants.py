@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Membership, User
+from accounts.models import Membership, User
 from accounts.roles import ROLES_THAT_SEE_CHILDREN, Role
 from accounts.services import staff_invite, staff_roles_set
+from core.models import AuditEvent
 from notifications.models import OutboxMessage
 from tests.conftest import member, sign_in
 

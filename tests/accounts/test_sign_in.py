@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from tests.accounts.conftest import code_step, current_code, is_verified, password_step
 from tests.conftest import member
 from tests.factories import TOTPDeviceFactory

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Membership, User
+from accounts.models import Membership, User
 from accounts.roles import Role
 from accounts.services import staff_roles_set
+from core.models import AuditEvent
 from notifications.models import OutboxMessage
 from notifications.services import SET_PASSWORD_LINK
 from tests.accounts.conftest import delivered_link

@@ -18,9 +18,9 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from core.pdf import pdf_text
 from notifications.models import OutboxMessage
 from peps.models import PersonalEducationPlan
-from reports.pdf import pdf_text
 from schools.models import Term
 from schools.services import virtual_school_address_confirm
 from tests.conftest import member

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from notifications.models import OutboxMessage
 from notifications.services import STUCK_ERROR
 from tests.notifications.factories import OutboxMessageFactory

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
+from demo.management.commands.load_demo import CLOSURES, TERM_DATES
 from notifications.models import OutboxMessage
 from peps.demo import load_demo_peps
 from peps.due import PepState
@@ -16,7 +17,6 @@ from peps.selectors import pep_compliance, pep_statuses_for_school, targets_to_r
 from peps.services import completion_problems
 from pupils.demo import load_demo_pupils
 from pupils.models import Pupil
-from schools.management.commands.load_demo import CLOSURES, TERM_DATES
 from schools.models import AcademicYear, Closure, Term
 from schools.schooldays import SchoolCalendar
 from tests.conftest import member

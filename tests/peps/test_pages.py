@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from peps import services
 from peps.models import PepAttendee, PersonalEducationPlan
 from schools.models import Term

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
+from core.pdf import pdf_text
 from peps import services
 from peps.documents import pep_document, pep_pdf
 from peps.models import PersonalEducationPlan
-from reports.pdf import pdf_text
 from tests.conftest import member, sign_in
 from tests.peps.conftest import D, fill
 from tests.peps.factories import CompletedPepFactory, SdqFactory, TargetFactory

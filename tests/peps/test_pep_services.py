@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
+from core.pdf import pdf_text
 from notifications.models import OutboxMessage
 from peps import services
 from peps.models import PepTarget, PersonalEducationPlan, TargetReview
-from reports.pdf import pdf_text
 from tests.peps.conftest import D, fill
 from tests.peps.factories import CompletedPepFactory, TargetFactory
 

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from pupils.models import EpisodeKind as K
 from tests.conftest import member
 from tests.factories import VirtualSchoolFactory

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from pupils.models import CareEpisode, Contact, Pupil
 from tests.conftest import member
 from tests.pupil_factories import CareEpisodeFactory

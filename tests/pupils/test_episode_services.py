@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from pupils import services
 from pupils.models import CareEpisode
 from pupils.models import EpisodeKind as K

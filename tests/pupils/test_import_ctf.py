@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from pupils.ctf import MAX_CTF_BYTES, CtfError, ctf_read
 from pupils.imports import (
     CREATE,

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import include, path, reverse
 
-from accounts.models import AuditEvent
 from config.urls import handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as project
+from core.models import AuditEvent
 from pupils.import_views import SESSION_KEY
 from pupils.imports import MAX_FILE_BYTES
 from pupils.models import CareEpisode, Pupil

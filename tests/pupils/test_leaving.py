@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from pupils import services
 from pupils.models import Destination, LeavingTask
 from pupils.models import EpisodeKind as K

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from pupils.models import EpisodeKind as K
 from tests.pupil_factories import CareEpisodeFactory, ContactFactory, KeyAdultFactory, PupilFactory
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from pupils import services
 from pupils.cohort import nc_year_for
 from pupils.models import Contact, ContactKind, Pupil

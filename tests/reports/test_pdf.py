@@ -1,4 +1,4 @@
-"""reports.pdf: Harbour's PDFs render from templates and never fetch anything from outside."""
+"""core.pdf: Harbour's PDFs render from templates and never fetch anything from outside."""
 
 import base64
 import copy
@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from reports.pdf import pdf_text, render_pdf
+from core.pdf import pdf_text, render_pdf
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -133,7 +133,7 @@ def test_http_and_file_urls_are_not_fetched(image_server, tmp_path, caplog):
     assert "Rendered with 3 image references." in pdf_text(pdf)
     assert requests == []
     assert images_in(pdf, tmp_path) == 0
-    refused = [r.getMessage() for r in caplog.records if r.name == "reports.pdf"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "core.pdf"]
     assert any("http" in message for message in refused)
     assert any("file" in message for message in refused)
 

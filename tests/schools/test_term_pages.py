@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from schools.models import AcademicYear, Closure, Term
 from tests.factories import add_closure, add_year
 

@@ -5,8 +5,8 @@ a school's records go is in that school's audit log."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.roles import Role
+from core.models import AuditEvent
 from schools import selectors, services
 from schools.models import VirtualSchool, VirtualSchoolContact
 from tests.conftest import member

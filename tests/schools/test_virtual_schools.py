@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from schools.models import VirtualSchool
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 
 
 def audit_record(

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from peps.demo import load_demo_peps
+from pupils.demo import load_demo_pupils
 from schools.models import AcademicYear, Closure, School, Term
 
 DEMO_PASSWORD = "harbour-demo-password"  # noqa: S105 (fictional demo accounts only)
@@ -127,15 +129,7 @@ class Command(BaseCommand):
             )
 
     def _pupils(self, school: School) -> None:
-        try:
-            from pupils.demo import load_demo_pupils
-        except ImportError:  # the pupils app is not built yet
-            return
         load_demo_pupils(school, today=timezone.localdate())
-        try:
-            from peps.demo import load_demo_peps
-        except ImportError:  # the peps app is not built yet
-            return
         load_demo_peps(school, today=timezone.localdate())
 
     def _write_logins(self, logins: list[tuple[str, str]]) -> None:

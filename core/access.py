@@ -18,12 +18,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.roles import Capability
-
 M = TypeVar("M", bound=models.Model)
 
 
-def requires(*capabilities: Capability, any_of: tuple[Capability, ...] = ()) -> Callable:
+# Capabilities are the role table's names (``accounts.roles.Capability``, a ``str`` enum); the door
+# only compares them, so it needs nothing from accounts.
+def requires(*capabilities: str, any_of: tuple[str, ...] = ()) -> Callable:
     """Let the request through only for a logged-in user acting in a school whose roles there
     hold every one of ``capabilities`` and, when given, at least one of ``any_of``. With
     neither, any member of the school passes."""
@@ -48,7 +48,7 @@ def requires(*capabilities: Capability, any_of: tuple[Capability, ...] = ()) -> 
     return decorator
 
 
-def has_capability(request: HttpRequest, capability: Capability) -> bool:
+def has_capability(request: HttpRequest, capability: str) -> bool:
     return capability in getattr(request, "capabilities", frozenset())
 
 
