@@ -9,18 +9,26 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HARBOUR_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-_DEV_SECRET = "django-insecure-harbour-local-only-never-use-in-production"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("REQUIRE_SECRET_KEY", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production")
+# This key is public (it is in the repository): anyone could forge sessions and password-reset
+# links signed with it. It is for `make run` and the tests, which say so with
+# HARBOUR_ALLOW_DEV_KEY; anything else that runs with DEBUG off must bring its own key.
+DEV_SECRET_KEY = "django-insecure-harbour-local-only-never-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+HARBOUR_ALLOW_DEV_KEY = env_bool("HARBOUR_ALLOW_DEV_KEY", False)
+if not DEBUG and SECRET_KEY.strip() in {"", DEV_SECRET_KEY} and not HARBOUR_ALLOW_DEV_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is empty or the public development key. Set SECRET_KEY to 50 or more random "
+        "characters, or HARBOUR_ALLOW_DEV_KEY=true for a demo with fictional children."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -37,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
@@ -58,10 +67,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so the policy is on every HTML page, the error pages of the middleware below included.
+    "config.middleware.HtmlContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.CurrentSchoolMiddleware",
@@ -144,6 +156,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# One answer to "who is this?" for the lock-out log and the audit log (see HARBOUR_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 
 # Idle timeout: the session cookie's age is renewed on every request, so it expires after this
 # many minutes without one.
@@ -162,10 +176,28 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The addresses (or networks) of the reverse proxies in front of Harbour. A request that arrives
+# from one of them is attributed to the address its X-Forwarded-For names; from anywhere else,
+# X-Forwarded-For is ignored, since whoever sends a request can write it (core.audit).
+HARBOUR_TRUSTED_PROXIES = env_networks("HARBOUR_TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every HTML page (config.middleware): scripts and styles only from
+# Harbour's own static files, never inline, so an injected <script> or style="" does nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # --- Time and language -----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

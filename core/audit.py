@@ -1,8 +1,10 @@
 """Writing the audit log. Services call ``audit_record`` for every change to a case record;
 views call it when they show a sensitive record (a pupil, a concern, a PDF)."""
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
@@ -55,9 +57,46 @@ def changed_fields(before: models.Model, after: models.Model, fields: list[str])
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by whoever sends the request. Behind a proxy,
-    # the proxy is configured to set REMOTE_ADDR (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person making the request, for the audit log and django-axes.
+
+    ``REMOTE_ADDR`` is the machine that connected to Harbour. When that is one of
+    ``HARBOUR_TRUSTED_PROXIES``, the person is further back: each proxy appends the address it
+    received the request from to X-Forwarded-For, so reading from the right and skipping our own
+    proxies, the first other address is the one a trusted proxy saw connect. Everything to its
+    left was written by the client and may be invented. From any other machine X-Forwarded-For
+    is ignored entirely: anyone can send it.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    if not _trusted_proxy(remote):
+        return str(remote)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    nearest = remote
+    for item in reversed(forwarded.split(",")):
+        address = _address(item)
+        if address is None:
+            # A hop our proxy would not write: stop at the last address we can vouch for.
+            break
+        nearest = address
+        if not _trusted_proxy(address):
+            break
+    return str(nearest)
+
+
+def _address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        return None
+    # An IPv4 client reaching an IPv6 socket appears as ::ffff:a.b.c.d.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted_proxy(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(address in network for network in settings.HARBOUR_TRUSTED_PROXIES)
 
 
 def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:

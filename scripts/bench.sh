@@ -32,6 +32,7 @@ trap 'exit 143' TERM
 
 harbour_start_services
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+export HARBOUR_ALLOW_DEV_KEY=true
 
 harbour_phase "pytest benchmarks/ $*"
 status=0

@@ -18,6 +18,8 @@ HARBOUR_VAR_DIR=$(cd "$HARBOUR_VAR_DIR" && pwd)
 export HARBOUR_VAR_DIR
 PORT=${PORT:-8000}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
+# The development SECRET_KEY is public: settings refuse it unless told this is a demo.
+export HARBOUR_ALLOW_DEV_KEY=${HARBOUR_ALLOW_DEV_KEY:-true}
 # Two-factor is on in settings; a demo on a laptop turns it off (and every page then says so).
 export TWO_FACTOR_REQUIRED=${TWO_FACTOR_REQUIRED:-false}
 # Mail goes to files in var/mail, never to a real address.

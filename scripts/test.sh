@@ -31,6 +31,9 @@ trap 'exit 143' TERM
 
 harbour_start_services
 
+# The tests sign with the public development SECRET_KEY, which settings refuse unless told.
+export HARBOUR_ALLOW_DEV_KEY=true
+
 # pytest-django's live_server runs in a thread beside Playwright's sync API, which Django's
 # async-safety check would otherwise refuse.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true

@@ -62,14 +62,24 @@ def _wait_for(condition, seconds: float, what: str):
     pytest.fail(f"gave up waiting for {what}")
 
 
+_NOT_INHERITED = {
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "EMAIL_BACKEND",
+    "HARBOUR_ALLOW_DEV_KEY",
+}
+
+
 @pytest.fixture
 def embedded_stack(tmp_path):
     port = _free_port()
     env = {
         key: value
         for key, value in os.environ.items()
-        # The embedded default is what is left when no server is configured.
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "EMAIL_BACKEND"}
+        # The embedded default is what is left when no server is configured, and make run
+        # itself must say it is a demo (HARBOUR_ALLOW_DEV_KEY), not inherit it from the tests.
+        if key not in _NOT_INHERITED
     }
     env.update(HARBOUR_VAR_DIR=str(tmp_path / "var"), PORT=str(port), TWO_FACTOR_REQUIRED="false")
     log = (tmp_path / "run.log").open("w")
