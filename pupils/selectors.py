@@ -42,7 +42,13 @@ from pupils.cohort import (
 from pupils.models import CareEpisode, Contact, ContactKind, LeavingTask, Pupil
 from schools.schooldays import academic_year_of
 
-GROUP_ORDER = [CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW, CohortGroup.NONE]
+GROUP_ORDER = [
+    CohortGroup.CIC,
+    CohortGroup.CPIC,
+    CohortGroup.CWSW,
+    CohortGroup.KINSHIP,
+    CohortGroup.NONE,
+]
 
 
 def _in_force(today: dt.date) -> Q:
@@ -51,11 +57,14 @@ def _in_force(today: dt.date) -> Q:
 
 def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
     """The episode that puts the child in their group, first: ordered as
-    ``pupils.cohort.deciding_rank`` (in care, then previously in care, then the plans)."""
+    ``pupils.cohort.deciding_rank`` (in care, then previously in care, then the plans, then
+    kinship care)."""
     in_force = _in_force(today)
-    relevant = (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE])) | (
-        Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today)
-        & (Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today)))
+    social_work = Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today))
+    )
+    relevant = (
+        (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE, KINSHIP_CARE])) | social_work
     )
     return (
         CareEpisode.objects.filter(relevant, pupil=OuterRef("pk"))
@@ -63,6 +72,7 @@ def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
             group_rank=Case(
                 When(in_force & Q(kind=IN_CARE), then=Value(0)),
                 When(in_force & Q(kind=PREVIOUSLY_IN_CARE), then=Value(1)),
+                When(kind=KINSHIP_CARE, then=Value(3)),
                 default=Value(2),
             ),
             force_rank=Case(When(in_force, then=Value(0)), default=Value(1)),
@@ -104,6 +114,10 @@ def with_cohort(pupils: QuerySet[Pupil], *, today: dt.date) -> QuerySet[Pupil]:
                 )
             ),
             then=Value(CohortGroup.CWSW.value),
+        ),
+        When(
+            Exists(episodes.filter(in_force, kind=KINSHIP_CARE)),
+            then=Value(CohortGroup.KINSHIP.value),
         ),
         default=Value(CohortGroup.NONE.value),
     )

@@ -326,3 +326,45 @@ def test_working_days_skip_the_bank_holidays_passed_in():
     christmas = {D(2025, 12, 25), D(2025, 12, 26), D(2026, 1, 1)}
     # 23, 24, 29, 30, 31 Dec, 2, 5, 6, 7, 8 Jan.
     assert add_working_days(D(2025, 12, 22), 10, bank_holidays=christmas) == D(2026, 1, 8)
+
+
+# --- England's bank holidays -----------------------------------------------------------------
+# 2026 to 2027 (TERMS_2026): Good Friday is Fri 26 Mar 2027, the spring term's last day; the
+# early May bank holiday is Mon 3 May 2027, in the summer term. 2025 to 2026: Mon 4 May 2026.
+
+
+def test_a_bank_holiday_in_term_is_not_a_school_day_without_being_typed_in():
+    calendar = SchoolCalendar(terms=TERMS_2026)
+    assert not calendar.is_school_day(D(2027, 5, 3))
+    assert calendar.add_school_days(D(2027, 4, 30), 1) == D(2027, 5, 4)
+
+
+def test_a_bank_holiday_on_the_last_day_of_term_moves_the_last_school_day_back():
+    calendar = SchoolCalendar(terms=TERMS_2026)
+    assert not calendar.is_school_day(D(2027, 3, 26))  # Good Friday
+    assert calendar.school_day_on_or_before(D(2027, 3, 26)) == D(2027, 3, 25)
+
+
+def test_a_bank_holiday_on_the_first_day_of_term_moves_the_first_school_day_on():
+    # A summer term entered as starting on Easter Monday 29 Mar 2027.
+    autumn, spring, summer = TERMS_2026
+    early = TermDates(2026, "summer", D(2027, 3, 29), summer.last_day, *summer[4:6])
+    calendar = SchoolCalendar(terms=[autumn, spring, early])
+    assert not calendar.is_school_day(D(2027, 3, 29))
+    assert calendar.school_day_on_or_after(D(2027, 3, 29)) == D(2027, 3, 30)
+
+
+def test_a_closure_typed_in_on_a_bank_holiday_is_not_counted_twice():
+    plain = SchoolCalendar(terms=TERMS_2025)
+    typed = SchoolCalendar(terms=TERMS_2025, closures=[(D(2026, 5, 4), D(2026, 5, 4))])
+    summer = TERMS_2025[2]
+    assert plain.school_days_in_term(summer) == typed.school_days_in_term(summer) == 66
+    assert plain.school_days_in(D(2026, 5, 1), D(2026, 5, 5)) == 2
+
+
+def test_the_calendar_lists_the_bank_holidays_it_left_out_of_term():
+    calendar = SchoolCalendar(terms=TERMS_2026)
+    assert calendar.bank_holidays_in_term(2026) == [
+        (D(2027, 3, 26), "Good Friday"),
+        (D(2027, 5, 3), "May Day"),
+    ]

@@ -112,6 +112,18 @@ def test_terms_page_warns_when_a_year_has_fewer_than_190_school_days(
     assert "govuk-warning-text" in html
 
 
+def test_terms_page_leaves_out_englands_bank_holidays_in_term_and_says_so(
+    school_admin_client, school, year
+):
+    # The early May bank holiday, Mon 4 May 2026, falls in the summer term: nobody typed it in.
+    response = school_admin_client.get(reverse("schools:terms"))
+    summary = response.context["overview"].years[0]
+    assert summary.terms[2].school_days == 66
+    html = " ".join(response.content.decode().split())
+    assert "England&#x27;s bank holidays are never school days" in html
+    assert "4 May 2026" in html and "May Day" in html
+
+
 def test_terms_page_shows_only_the_schools_own_years(school_admin_client, other_school, year):
     add_year(other_school, 2019)
     response = school_admin_client.get(reverse("schools:terms"))
