@@ -37,6 +37,8 @@ from pupils.cohort import (
     add_years,
     cohort_status,
     cwsw_earliest_end,
+    eighteenth_birthday,
+    episodes_open_past_18,
     nc_year_for,
 )
 from pupils.models import CareEpisode, Contact, ContactKind, LeavingTask, Pupil
@@ -63,9 +65,7 @@ def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
     social_work = Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today) & (
         Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today))
     )
-    relevant = (
-        (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE, KINSHIP_CARE])) | social_work
-    )
+    relevant = (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE, KINSHIP_CARE])) | social_work
     return (
         CareEpisode.objects.filter(relevant, pupil=OuterRef("pk"))
         .annotate(
@@ -183,6 +183,12 @@ class PupilRecord:
     past_contacts: list[Contact]
     leaving_tasks: list[LeavingTask]
     key_adults: list[Contact] = field(default_factory=list)
+    # Care or plan episodes recorded as running past the 18th birthday (a mistake to fix).
+    open_past_18: list[CareEpisode] = field(default_factory=list)
+
+    @property
+    def eighteenth_birthday(self) -> dt.date:
+        return eighteenth_birthday(self.pupil.date_of_birth)
 
     @property
     def responsible_authority(self):
@@ -219,4 +225,5 @@ def pupil_record(pupil: Pupil, *, today: dt.date) -> PupilRecord:
         past_contacts=[c for c in contacts if c not in current],
         leaving_tasks=list(pupil.leaving_tasks.all()),
         key_adults=[c for c in current if c.kind == ContactKind.KEY_ADULT],
+        open_past_18=episodes_open_past_18(episodes, pupil.date_of_birth, today),
     )

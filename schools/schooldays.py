@@ -175,7 +175,9 @@ class SchoolCalendar:
         self.closures: list[tuple[dt.date, dt.date]] = sorted(closures)
         if bank_holidays is None:
             years = {t.first_day.year for t in self.terms} | {t.last_day.year for t in self.terms}
-            bank_holidays = england_bank_holidays(range(min(years), max(years) + 1)) if years else {}
+            bank_holidays = (
+                england_bank_holidays(range(min(years), max(years) + 1)) if years else {}
+            )
         self.bank_holidays: dict[dt.date, str] = bank_holidays
         names_by_year: dict[int, set[str]] = {}
         for term in self.terms:

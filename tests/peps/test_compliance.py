@@ -100,9 +100,10 @@ def test_compliance_names_the_term_dates_missing_instead_of_failing(school, summ
     in_care(school, "Late", since=D(2027, 7, 12))
     report = pep_compliance(school, summer, today=D(2027, 7, 14))
     assert names(report.not_yet_due) == ["Known"]
-    assert [(year, [p.legal_forename for p in pupils]) for year, pupils in report.term_dates_missing.items()] == [
-        (2027, ["Late"])
-    ]
+    assert [
+        (year, [p.legal_forename for p in pupils])
+        for year, pupils in report.term_dates_missing.items()
+    ] == [(2027, ["Late"])]
 
 
 def test_a_child_turning_18_mid_term_needs_no_pep_that_term_and_an_open_episode_is_flagged(

@@ -242,8 +242,9 @@ def test_child_in_care_since_before_the_schools_first_year_in_harbour_needs_no_o
     calendar = SchoolCalendar(terms=TERMS_2026)
     facts = child(Ep(D(2026, 8, 20)))  # summer holiday of a year the school never entered
     result = status(calendar, AUTUMN, facts, D(2026, 9, 2))
-    # The 8 weekdays of the holiday count (21 Aug to 1 Sep), then 2 to 17 Sep: early, never late.
-    assert result.deadline == D(2026, 9, 17)
+    # The 7 weekdays of the holiday count (21 Aug to 1 Sep, less the bank holiday on Mon 31 Aug),
+    # then 2 to 18 Sep: early, never late.
+    assert result.deadline == D(2026, 9, 18)
     assert result.first_pep is True
 
 
@@ -314,15 +315,17 @@ def test_no_pep_is_due_for_a_term_whose_deadline_falls_after_the_18th_birthday(c
     assert status(calendar, AUTUMN, facts, D(2026, 9, 10)).state == PepState.UPCOMING
     for today in (D(2027, 1, 5), D(2027, 2, 10), D(2027, 4, 1)):
         assert status(calendar, SPRING, facts, today).state == PepState.NOT_REQUIRED
-    assert not pep_status(calendar=calendar, child=facts, today=D(2027, 3, 1)).required
+    spring = pep_statuses(calendar=calendar, child=facts, today=D(2027, 3, 1))[-1]
+    assert (spring.term, spring.state) == (SPRING, PepState.NOT_REQUIRED)
 
 
 def test_an_18th_birthday_on_the_deadline_means_no_pep_the_day_before_means_one(calendar):
-    # Spring's deadline is Fri 26 Mar 2027: on the 18th birthday the child is no longer a child.
-    on_deadline = adult_at(D(2027, 3, 26))
-    day_after = adult_at(D(2027, 3, 27))
+    # Spring's deadline is Thu 25 Mar 2027 (Fri 26 Mar is Good Friday): on the 18th birthday
+    # the child is no longer a child.
+    on_deadline = adult_at(D(2027, 3, 25))
+    day_after = adult_at(D(2027, 3, 26))
     assert status(calendar, SPRING, on_deadline, D(2027, 3, 1)).state == PepState.NOT_REQUIRED
-    assert status(calendar, SPRING, day_after, D(2027, 3, 1)).state == PepState.DUE
+    assert status(calendar, SPRING, day_after, D(2027, 3, 1)).state == PepState.UPCOMING
 
 
 def test_a_first_pep_due_after_the_18th_birthday_is_not_required(calendar):

@@ -158,7 +158,8 @@ def test_a_child_whose_deadline_is_in_a_year_without_term_dates_does_not_stop_th
     # Only 2026 to 2027 is entered. Bea comes into care on Mon 12 Jul 2027: her first PEP's
     # 20 school days run into 2027 to 2028, which nobody has entered. Amelia's summer PEP is
     # due by Wed 21 Jul, 5 school days after Wed 14 Jul.
-    add_year(school, 2026)
+    terms = add_year(school, 2026).terms
+    CompletedPepFactory(pupil=child, term=terms.get(name="spring"))
     bea = PupilFactory(school=school, legal_forename="Bea", legal_surname="Lund")
     CareEpisodeFactory(pupil=bea, start_date=D(2027, 7, 12))
 
@@ -170,19 +171,22 @@ def test_a_child_whose_deadline_is_in_a_year_without_term_dates_does_not_stop_th
     assert "Amelia Okonkwo" in message.body_text
     assert "Bea" not in message.body_text
     assert (
-        "term dates for 2027 to 2028 are missing, so 1 child's PEP deadline cannot be worked out"
-        in " ".join(message.body_text.split())
+        "The school's term dates for 2027 to 2028 are missing, "
+        "so 1 child's PEP deadline cannot be worked out" in " ".join(message.body_text.split())
     )
 
 
 def test_missing_term_dates_are_told_weekly_even_when_no_pep_is_due(school, child, teacher):
-    add_year(school, 2026)
-    CompletedPepFactory(pupil=child, term=school.academic_years.get().terms.get(name="summer"))
+    terms = add_year(school, 2026).terms
+    for name in ("spring", "summer"):
+        CompletedPepFactory(pupil=child, term=terms.get(name=name))
     bea = PupilFactory(school=school, legal_forename="Bea", legal_surname="Lund")
     CareEpisodeFactory(pupil=bea, start_date=D(2027, 7, 12))
 
     pep_reminders_sweep(today=D(2027, 7, 13))
     pep_reminders_sweep(today=D(2027, 7, 14))
     [message] = digests()
-    assert "term dates for 2027 to 2028 are missing" in " ".join(message.body_text.split())
+    assert "The school's term dates for 2027 to 2028 are missing" in " ".join(
+        message.body_text.split()
+    )
     assert "Amelia" not in message.body_text

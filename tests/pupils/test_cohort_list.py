@@ -172,7 +172,8 @@ def test_sort_by_year_and_group(dt_client, cohort):
 def test_a_child_only_in_kinship_care_is_tagged_kinship_not_not_in_a_group(dt_client, cohort):
     response = dt_client.get(reverse("pupils:cohort"), {"group": "kinship"})
     assert names(response) == ["Ellie"]
-    assert "Not in a group" not in response.text
+    assert 'govuk-tag--grey">Not in a group' not in response.text
+    assert 'govuk-tag--turquoise">Kinship care' in response.text
     assert "1 pupil" in response.text
 
 

@@ -189,7 +189,10 @@ BOUNDARY_CASES = [
     ([(K.KINSHIP_CARE, D(2021, 1, 1), D(2022, 1, 1))], D(2022, 1, 1), "none"),
     ([(K.KINSHIP_CARE, D(2021, 1, 1), None)], D(2020, 12, 31), "none"),
     (
-        [(K.KINSHIP_CARE, D(2021, 1, 1), None), (K.CHILD_IN_NEED_PLAN, D(2019, 1, 1), D(2020, 1, 1))],
+        [
+            (K.KINSHIP_CARE, D(2021, 1, 1), None),
+            (K.CHILD_IN_NEED_PLAN, D(2019, 1, 1), D(2020, 1, 1)),
+        ],
         D(2022, 1, 1),
         "cwsw",
     ),

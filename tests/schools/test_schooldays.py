@@ -205,10 +205,11 @@ def test_school_days_in_counts_both_ends(calendar):
 def test_a_term_and_a_year_have_the_school_days_counted_by_hand(calendar):
     # Autumn: 3-5 Sep (3) + 8 Sep-24 Oct (35) + 3 Nov-12 Dec (30) + 15-18 Dec (4) = 72.
     # Spring: 5 Jan-13 Feb (30) + 23 Feb-27 Mar (25) = 55.
-    # Summer: 13 Apr-22 May (30) + 1 Jun-17 Jul (35) + 20-21 Jul (2) = 67.
+    # Summer: 13 Apr-22 May (30, less the bank holiday on Mon 4 May: 29) + 1 Jun-17 Jul (35)
+    # + 20-21 Jul (2) = 66.
     counts = [calendar.school_days_in_term(term) for term in TERMS_2025]
-    assert counts == [72, 55, 67]
-    assert calendar.school_days_in(D(2025, 9, 1), D(2026, 8, 31)) == 194
+    assert counts == [72, 55, 66]
+    assert calendar.school_days_in(D(2025, 9, 1), D(2026, 8, 31)) == 193
 
 
 # --- Missing term dates ------------------------------------------------------------------
@@ -348,7 +349,14 @@ def test_a_bank_holiday_on_the_last_day_of_term_moves_the_last_school_day_back()
 def test_a_bank_holiday_on_the_first_day_of_term_moves_the_first_school_day_on():
     # A summer term entered as starting on Easter Monday 29 Mar 2027.
     autumn, spring, summer = TERMS_2026
-    early = TermDates(2026, "summer", D(2027, 3, 29), summer.last_day, *summer[4:6])
+    early = TermDates(
+        2026,
+        "summer",
+        D(2027, 3, 29),
+        summer.last_day,
+        summer.half_term_first_day,
+        summer.half_term_last_day,
+    )
     calendar = SchoolCalendar(terms=[autumn, spring, early])
     assert not calendar.is_school_day(D(2027, 3, 29))
     assert calendar.school_day_on_or_after(D(2027, 3, 29)) == D(2027, 3, 30)
