@@ -35,7 +35,7 @@ in the group to 9 March 2026 inclusive, and they leave on 10 March 2026. A plan 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from django.db import models
 
@@ -181,9 +181,10 @@ def eighteenth_birthday(date_of_birth: dt.date) -> dt.date:
     return add_years(date_of_birth, 18)
 
 
-def episodes_open_past_18(
-    episodes: Iterable[Episode], date_of_birth: dt.date, today: dt.date
-) -> list[Episode]:
+E = TypeVar("E", bound=Episode)
+
+
+def episodes_open_past_18(episodes: Iterable[E], date_of_birth: dt.date, today: dt.date) -> list[E]:
     """Care or plan episodes recorded as running past the child's 18th birthday: open on or
     after it, or ending after it. An episode ending on the birthday is right (episodes apply up
     to, not including, their end date)."""

@@ -62,8 +62,8 @@ def term_dates_overview(school: School) -> TermDatesOverview:
     for term in terms:
         days = calendar.school_days_in_term(term_dates_of(term))
         by_id[term.academic_year_id].terms.append(TermSummary(term=term, school_days=days))
-    for summary in by_id.values():
-        summary.bank_holidays = calendar.bank_holidays_in_term(summary.year.start_year)
+    for year_summary in by_id.values():
+        year_summary.bank_holidays = calendar.bank_holidays_in_term(year_summary.year.start_year)
     stray = []
     for closure in closures:
         summary = by_start.get(academic_year_of(closure.first_day))
