@@ -20,7 +20,13 @@ The rule (DOMAIN.md "How Harbour settles", from DOMAIN.md 3.2):
   care: in-care episodes that follow one another without a gap are one spell.
 * A child needs a PEP for a term when they are in care and on roll on the day the question
   is asked, or on the deadline if that has passed (a child who left care or the school before
-  the deadline needs none).
+  the deadline needs none). The deadline is the first-PEP deadline when that falls in the
+  term: a child whose first PEP was missed and who left care before the end of term still
+  needed it.
+* **No PEP after the 18th birthday.** A child stops being looked after on their 18th birthday
+  (Children Act 1989 s105: a child is a person under 18), so a term whose deadline falls on or
+  after it needs no PEP, whatever the care episode says (an episode left open past it is a
+  mistake in the record, which ``pupils.cohort.episodes_open_past_18`` flags).
 * A PEP counts for the term it was written for once it is completed, and is **on time** when
   its meeting was held on or before the deadline (the meeting is what the statutory guidance
   times; writing it up may take a few days).
@@ -43,14 +49,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pupils.cohort import IN_CARE, Episode
-from schools.schooldays import (
-    SchoolCalendar,
-    TermDates,
-    TermDatesMissing,
-    academic_year_of,
-    add_working_days,
-)
+from pupils.cohort import IN_CARE, Episode, eighteenth_birthday
+from schools.schooldays import SchoolCalendar, TermDates, TermDatesMissing
 
 
 class PepState(StrEnum):
@@ -105,6 +105,7 @@ class ChildFacts:
     episodes: tuple[Episode, ...]
     admission_date: dt.date | None = None
     leaving_date: dt.date | None = None  # the last day on roll
+    date_of_birth: dt.date | None = None
     # The meeting date of the completed PEP of each term, keyed by ``term_key``.
     completed: Mapping[tuple[int, str], dt.date | None] = field(default_factory=dict)
 
@@ -158,24 +159,11 @@ def first_pep_deadline(calendar: SchoolCalendar, started: dt.date, rule: PepRule
     """The ``first_pep_school_days``-th school day after ``started``.
 
     When ``started`` is in a year whose term dates the school never entered (a child who came
-    into care before the school used Harbour), Harbour counts every weekday up to its first
-    known term as a school day: the deadline may come early, never late.
+    into care before the school used Harbour), every weekday up to its first known term that is
+    not a bank holiday counts as a school day: the deadline may come early, never late
+    (``SchoolCalendar.add_school_days_from_unentered``).
     """
-    if calendar.covers(started):
-        return calendar.add_school_days(started, rule.first_pep_school_days)
-    known = [t for t in calendar.terms if t.first_day > started and calendar.covers(t.first_day)]
-    if not known:
-        raise TermDatesMissing(academic_year_of(started), started)
-    first_known = known[0].first_day
-    weekdays = sum(
-        1
-        for offset in range(1, (first_known - started).days)
-        if (started + dt.timedelta(days=offset)).weekday() < 5
-    )
-    if weekdays >= rule.first_pep_school_days:
-        return add_working_days(started, rule.first_pep_school_days)
-    day_one = calendar.school_day_on_or_after(first_known)
-    return calendar.add_school_days(day_one, rule.first_pep_school_days - weekdays - 1)
+    return calendar.add_school_days_from_unentered(started, rule.first_pep_school_days)
 
 
 def care_spells(episodes: Iterable[Episode]) -> list[tuple[dt.date, dt.date | None]]:
@@ -194,10 +182,21 @@ def care_spells(episodes: Iterable[Episode]) -> list[tuple[dt.date, dt.date | No
 
 def care_spell_start(episodes: Iterable[Episode], on: dt.date) -> dt.date | None:
     """The day the child's spell in care began, if they are in care on ``on``."""
+    spell = _spell_on(episodes, on)
+    return spell[0] if spell else None
+
+
+def _spell_on(episodes, on: dt.date) -> tuple[dt.date, dt.date | None] | None:
     for start, end in care_spells(episodes):
         if start <= on and (end is None or on < end):
-            return start
+            return start, end
     return None
+
+
+def _latest_spell_by(episodes, on: dt.date) -> tuple[dt.date, dt.date | None] | None:
+    """The child's latest spell in care that began on or before ``on``, ended or not."""
+    started = [spell for spell in care_spells(episodes) if spell[0] <= on]
+    return started[-1] if started else None
 
 
 def _on_roll(child: ChildFacts, on: dt.date) -> bool:
@@ -220,13 +219,17 @@ def term_pep_status(
     """The state of ``child``'s PEP for ``term`` on ``today``. Raises ``TermDatesMissing``
     when the calendar cannot answer."""
     termly = termly_deadline(calendar, term, rule)
-    on = min(today, termly)
     completed = term_key(term) in child.completed
     meeting = child.completed.get(term_key(term))
 
-    spell_start = care_spell_start(child.episodes, on)
-    if spell_start is None or not _on_roll(child, on):
+    # The spell that decides: the latest to begin by the end of term (or today). Whether the
+    # child needed the PEP is asked on its deadline, which may be the first PEP's, mid-term.
+    spell = _latest_spell_by(child.episodes, min(today, termly))
+    if spell is None:
         return _not_required(term, completed, meeting)
+    spell_start, spell_end = spell
+    if spell_end is not None and spell_end <= term.first_day:
+        return _not_required(term, completed, meeting)  # out of care before the term began
     started = max(spell_start, child.admission_date or spell_start)
 
     first = first_pep_deadline(calendar, started, rule)
@@ -235,6 +238,12 @@ def term_pep_status(
         return _not_required(term, completed, meeting, care_started=started)
     first_pep = first >= term.first_day
     deadline = first if first_pep else termly
+    on = min(today, deadline)
+    in_care = spell_start <= on and (spell_end is None or on < spell_end)
+    if not in_care or not _on_roll(child, on):
+        return _not_required(term, completed, meeting)
+    if child.date_of_birth is not None and deadline >= eighteenth_birthday(child.date_of_birth):
+        return _not_required(term, completed, meeting, care_started=started)
 
     common = {
         "term": term,

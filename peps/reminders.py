@@ -15,6 +15,11 @@ holds a lock on the school's row so two sweeps cannot both find an item new. The
 outbox dedupe key names the items it carries, so a sweep retried after a crash finds the same
 message. The sweep sends only on the school's school days: nobody is reminded on a Saturday
 or in the holidays, and the first school day after catches up.
+
+A child whose deadline falls in a school year without term dates (a first PEP counted into a
+year nobody has entered yet) does not stop the sweep: the others are told as usual, and the
+digest says which years' term dates are missing and for how many children, weekly while they
+stay missing (in a digest of its own when nothing else is new).
 """
 
 from __future__ import annotations
@@ -30,12 +35,13 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.roles import Role
+from notifications.models import OutboxMessage
 from notifications.services import message_queue
 from peps.due import PepState, PepStatus
 from peps.models import PepReminder
-from peps.selectors import ChildPepStatus, pep_statuses_for_school
+from peps.selectors import ChildPepStatus, pep_statuses_and_gaps
 from schools.models import School
-from schools.schooldays import SchoolCalendar, TermDatesMissing
+from schools.schooldays import SchoolCalendar, TermDatesMissing, academic_year_label
 from schools.selectors import virtual_school_address
 
 logger = logging.getLogger(__name__)
@@ -118,7 +124,12 @@ def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> N
     if not calendar.is_school_day(today):
         return
     outcome.schools += 1
-    children = pep_statuses_for_school(school, today=today, calendar=calendar)
+    found = pep_statuses_and_gaps(school, today=today, calendar=calendar)
+    children = found.children
+    missing = [
+        MissingYear(academic_year_label(year), len(pupils))
+        for year, pupils in sorted(found.term_dates_missing.items())
+    ]
     items = []
     for child in children:
         for status in child.statuses:
@@ -131,18 +142,53 @@ def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> N
         .order_by("user__pk")
     )
     for membership in teachers:
-        _digest(school, membership.user, items, today=today, outcome=outcome)
+        _digest(school, membership.user, items, missing, today=today, outcome=outcome)
     names = ", ".join(m.user.full_name for m in teachers)
     for child in children:
         for status in child.statuses:
             _tell_virtual_school(school, child, status, teachers=names, outcome=outcome)
 
 
-def _digest(school, teacher, items: list[Item], *, today: dt.date, outcome: SweepOutcome) -> None:
+@dataclass(frozen=True)
+class MissingYear:
+    """A school year without term dates, and how many children's deadlines fall in it."""
+
+    label: str  # "2027 to 2028"
+    children: int
+
+
+def _digest(
+    school,
+    teacher,
+    items: list[Item],
+    missing: list[MissingYear],
+    *,
+    today: dt.date,
+    outcome: SweepOutcome,
+) -> None:
     keys = {item.key(teacher): item for item in items}
     told = set(PepReminder.objects.filter(key__in=keys).values_list("key", flat=True))
     new = {key: item for key, item in keys.items() if key not in told}
+    if not new and not missing:
+        return
     if not new:
+        # Only the missing term dates to tell: once a week (the outbox key carries the week).
+        year, week, _ = today.isocalendar()
+        names = "-".join(m.label.replace(" to ", "-") for m in missing)
+        key = (
+            f"pep-reminders-term-dates-missing-s{school.pk}-u{teacher.pk}"
+            f"-{year}-W{week:02d}-{names}"
+        )
+        if OutboxMessage.objects.filter(dedupe_key=key).exists():
+            return
+        message_queue(
+            recipient=teacher.email,
+            template="pep_reminders",
+            context={"teacher": teacher, "items": [], "missing": missing},
+            dedupe_key=key,
+            school=school,
+        )
+        outcome.digests += 1
         return
     digest = hashlib.sha256("\n".join(sorted(new)).encode()).hexdigest()[:16]
     by_kind = {kind: [i for i in new.values() if i.kind == kind] for kind in Kind.values}
@@ -155,6 +201,7 @@ def _digest(school, teacher, items: list[Item], *, today: dt.date, outcome: Swee
             "overdue": by_kind[Kind.OVERDUE],
             "due_today": by_kind[Kind.DUE_TODAY],
             "due_soon": by_kind[Kind.DUE_SOON],
+            "missing": missing,
         },
         dedupe_key=f"pep-reminders-s{school.pk}-u{teacher.pk}-{today.isoformat()}-{digest}",
         school=school,

@@ -30,9 +30,15 @@ from peps.sdq import (
     dfe_lac_band,
     sdq_bands,
 )
-from pupils.cohort import IN_CARE, add_years
+from pupils.cohort import IN_CARE, add_years, episodes_open_past_18
 from pupils.models import CareEpisode, Pupil
-from schools.schooldays import SchoolCalendar, TermDates, TermDatesMissing, term_dates_of
+from schools.schooldays import (
+    SchoolCalendar,
+    TermDates,
+    TermDatesMissing,
+    academic_year_label,
+    term_dates_of,
+)
 
 Status = PersonalEducationPlan.Status
 
@@ -89,6 +95,7 @@ def child_facts(pupil: Pupil, completed: dict | None = None) -> ChildFacts:
         episodes=tuple(episodes),
         admission_date=pupil.admission_date,
         leaving_date=pupil.leaving_date,
+        date_of_birth=pupil.date_of_birth,
         completed=completed,
     )
 
@@ -114,22 +121,47 @@ class ChildPepStatus:
         return None
 
 
-def pep_statuses_for_school(
+@dataclass
+class SchoolPepStatuses:
+    """The children in care at a school who need a PEP now or have one to catch up on, and
+    those whose deadline Harbour cannot work out because it falls in a school year whose term
+    dates are missing (by that year's start year)."""
+
+    children: list[ChildPepStatus] = field(default_factory=list)
+    term_dates_missing: dict[int, list[Pupil]] = field(default_factory=dict)
+
+
+def pep_statuses_and_gaps(
     school, *, today: dt.date, calendar: SchoolCalendar | None = None
-) -> list[ChildPepStatus]:
-    """Every child in care at ``school`` who needs a PEP now or has one to catch up on.
-    Raises ``TermDatesMissing`` when the school's term dates do not reach ``today``."""
+) -> SchoolPepStatuses:
+    """``pep_statuses_for_school`` without letting one child stop the rest: a child whose
+    deadline falls in a year without term dates is set aside under that year. Raises
+    ``TermDatesMissing`` only when the school's term dates do not reach ``today``."""
     calendar = calendar or SchoolCalendar.for_school(school)
+    calendar.current_or_next_term(today)  # today itself must be answerable
     rule = pep_rule(school)
     pupils = list(in_care_pupils(school))
     meetings = completed_meetings(pupils)
-    result = []
+    result = SchoolPepStatuses()
     for pupil in pupils:
         facts = child_facts(pupil, meetings.get(pupil.pk, {}))
-        statuses = pep_statuses(calendar=calendar, child=facts, today=today, rule=rule)
+        try:
+            statuses = pep_statuses(calendar=calendar, child=facts, today=today, rule=rule)
+        except TermDatesMissing as missing:
+            result.term_dates_missing.setdefault(missing.academic_year, []).append(pupil)
+            continue
         if any(s.required for s in statuses):
-            result.append(ChildPepStatus(pupil=pupil, statuses=statuses))
+            result.children.append(ChildPepStatus(pupil=pupil, statuses=statuses))
     return result
+
+
+def pep_statuses_for_school(
+    school, *, today: dt.date, calendar: SchoolCalendar | None = None
+) -> list[ChildPepStatus]:
+    """Every child in care at ``school`` who needs a PEP now or has one to catch up on (those
+    whose deadline cannot be worked out are left out: see ``pep_statuses_and_gaps``).
+    Raises ``TermDatesMissing`` when the school's term dates do not reach ``today``."""
+    return pep_statuses_and_gaps(school, today=today, calendar=calendar).children
 
 
 def pep_statuses_for_pupil(
@@ -382,6 +414,19 @@ class PepCompliance:
     previous_missing: list[ComplianceRow] = field(default_factory=list)
     # Children in care (aged 4 to 16) with no carer SDQ in the last 12 months.
     needing_carer_sdq: list[Pupil] = field(default_factory=list)
+    # Children whose PEP deadline falls in a school year without term dates, by that year.
+    term_dates_missing: dict[int, list[Pupil]] = field(default_factory=dict)
+    # Children whose care episode is still open, or ends, after their 18th birthday: a
+    # mistake in the record (no PEP is due after it).
+    care_open_past_18: list[Pupil] = field(default_factory=list)
+
+    @property
+    def term_dates_missing_by_label(self) -> list[tuple[str, list[Pupil]]]:
+        """``term_dates_missing`` as ("2027 to 2028", children), oldest year first."""
+        return [
+            (academic_year_label(year), pupils)
+            for year, pupils in sorted(self.term_dates_missing.items())
+        ]
 
     @property
     def children_in_care(self) -> int:
@@ -421,7 +466,16 @@ def pep_compliance(
     result = PepCompliance(term=dates, today=today, previous_term=previous_term(calendar, dates))
     for pupil in pupils:
         facts = child_facts(pupil, meetings.get(pupil.pk, {}))
-        status = term_pep_status(calendar=calendar, term=dates, child=facts, today=today, rule=rule)
+        episodes = getattr(pupil, "in_care_episodes", [])
+        if _on_roll(pupil, today) and episodes_open_past_18(episodes, pupil.date_of_birth, today):
+            result.care_open_past_18.append(pupil)
+        try:
+            status = term_pep_status(
+                calendar=calendar, term=dates, child=facts, today=today, rule=rule
+            )
+        except TermDatesMissing as missing:
+            result.term_dates_missing.setdefault(missing.academic_year, []).append(pupil)
+            continue
         if status.required:
             row = ComplianceRow(pupil=pupil, status=status, pep_id=pep_ids.get(pupil.pk))
             if status.state == PepState.DONE:

@@ -15,8 +15,15 @@ The groups (DESIGN.md; DOMAIN.md "How Harbour settles"), in order of precedence:
    DfE's "children in need" measure, which the 6-year CWSW definition is built on, includes
    looked-after children.
 
-Kinship care is shown alongside the group (a child can be in kinship care and in any group,
-or in none).
+4. **Kinship care**: a kinship-care episode is in force, and the child is in none of the groups
+   above. DESIGN.md counts children in kinship care with the children with a social worker
+   (the Virtual School head's extended role covers both, DOMAIN.md 3.5), but a child in kinship
+   care need not have a social worker, so they are a group of their own in the filters and
+   counts rather than "not in a group". Kinship care has no 6-year tail: it counts while it
+   lasts.
+
+``kinship_care`` is also shown alongside a higher group (a child in care placed with relatives,
+a child with a plan who lives with a grandparent), so each child is counted once.
 
 **The 6-year rule, exactly.** An episode applies up to, not including, its end date (the day it
 ended; see ``pupils.models``). A child stays in the CWSW group for 6 years after that day and
@@ -28,7 +35,7 @@ in the group to 9 March 2026 inclusive, and they leave on 10 March 2026. A plan 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from django.db import models
 
@@ -50,6 +57,7 @@ class CohortGroup(models.TextChoices):
     CIC = "cic", "Child in care"
     CPIC = "cpic", "Child previously in care"
     CWSW = "cwsw", "Child with a social worker"
+    KINSHIP = "kinship", "Child in kinship care"
     NONE = "none", "Not in a group"
 
 
@@ -74,7 +82,7 @@ class CohortStatus:
 
     @property
     def in_cohort(self) -> bool:
-        return self.group != CohortGroup.NONE or self.kinship_care
+        return self.group != CohortGroup.NONE
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -111,7 +119,14 @@ def cohort_status(episodes: Iterable[Episode], on: dt.date) -> CohortStatus:
         or (e.kind in SOCIAL_WORKER_KINDS and (e.end_date is None or e.end_date >= earliest_end))
     ]
     if not candidates:
-        return CohortStatus(CohortGroup.NONE, kinship, None, None)
+        if kinship:
+            # Ordered as deciding_rank orders episodes of one kind (pupils.selectors agrees).
+            episode = min(
+                (e for e in started if e.kind == KINSHIP_CARE and in_force(e, on)),
+                key=lambda e: deciding_rank(e, on),
+            )
+            return CohortStatus(CohortGroup.KINSHIP, True, None, episode)
+        return CohortStatus(CohortGroup.NONE, False, None, None)
     deciding = min(candidates, key=lambda e: deciding_rank(e, on))
     group = (CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW)[deciding_rank(deciding, on)[0]]
     leaves_on = None
@@ -151,6 +166,35 @@ def deciding_rank(episode: Episode, on: dt.date) -> tuple[int, int, int, int, in
         -episode.start_date.toordinal(),
         -(getattr(episode, "pk", None) or 0),
     )
+
+
+# --- The 18th birthday -------------------------------------------------------------------
+
+# Statuses the law ends at 18 (Children Act 1989 s105: a "child" is a person under 18): care,
+# and the Child in Need and Child Protection plans. Adoption and the orders after care do not
+# end a child's history, so previously-in-care episodes are not among them.
+ENDS_AT_18 = (IN_CARE, CHILD_IN_NEED_PLAN, CHILD_PROTECTION_PLAN)
+
+
+def eighteenth_birthday(date_of_birth: dt.date) -> dt.date:
+    """The day a child turns 18 (born 29 February: 1 March in a year without one)."""
+    return add_years(date_of_birth, 18)
+
+
+E = TypeVar("E", bound=Episode)
+
+
+def episodes_open_past_18(episodes: Iterable[E], date_of_birth: dt.date, today: dt.date) -> list[E]:
+    """Care or plan episodes recorded as running past the child's 18th birthday: open on or
+    after it, or ending after it. An episode ending on the birthday is right (episodes apply up
+    to, not including, their end date)."""
+    birthday = eighteenth_birthday(date_of_birth)
+    return [
+        e
+        for e in episodes
+        if e.kind in ENDS_AT_18
+        and ((e.end_date is None and today >= birthday) or (e.end_date or birthday) > birthday)
+    ]
 
 
 # --- National curriculum year -------------------------------------------------------------

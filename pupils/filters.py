@@ -16,14 +16,15 @@ from pupils.models import SenStatus
 from pupils.upn import normalise_upn
 from schools.models import VirtualSchool
 
-KINSHIP = "kinship"
 IN_COHORT = "in_cohort"
+# The groups split the cohort: each child is in one (kinship care is a group of its own for a
+# child in no other group; pupils.cohort).
 GROUP_CHOICES = [
-    (IN_COHORT, "Any group, or kinship care"),
+    (IN_COHORT, "Any group"),
     (CohortGroup.CIC.value, "Children in care (CiC)"),
     (CohortGroup.CPIC.value, "Children previously in care (CPiC)"),
     (CohortGroup.CWSW.value, "Children with a social worker (CWSW)"),
-    (KINSHIP, "Kinship care"),
+    (CohortGroup.KINSHIP.value, "Children in kinship care"),
     (CohortGroup.NONE.value, "Not in a group"),
 ]
 
@@ -150,9 +151,7 @@ class CohortFilter(django_filters.FilterSet):
 
     def filter_group(self, queryset, name, value):
         if value == IN_COHORT:
-            return queryset.filter(~Q(cohort_group=CohortGroup.NONE) | Q(kinship_care=True))
-        if value == KINSHIP:
-            return queryset.filter(kinship_care=True)
+            return queryset.exclude(cohort_group=CohortGroup.NONE)
         return queryset.filter(cohort_group=value)
 
     def include_leavers(self, queryset, name, value):

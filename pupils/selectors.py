@@ -37,12 +37,20 @@ from pupils.cohort import (
     add_years,
     cohort_status,
     cwsw_earliest_end,
+    eighteenth_birthday,
+    episodes_open_past_18,
     nc_year_for,
 )
 from pupils.models import CareEpisode, Contact, ContactKind, LeavingTask, Pupil
 from schools.schooldays import academic_year_of
 
-GROUP_ORDER = [CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW, CohortGroup.NONE]
+GROUP_ORDER = [
+    CohortGroup.CIC,
+    CohortGroup.CPIC,
+    CohortGroup.CWSW,
+    CohortGroup.KINSHIP,
+    CohortGroup.NONE,
+]
 
 
 def _in_force(today: dt.date) -> Q:
@@ -51,18 +59,20 @@ def _in_force(today: dt.date) -> Q:
 
 def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
     """The episode that puts the child in their group, first: ordered as
-    ``pupils.cohort.deciding_rank`` (in care, then previously in care, then the plans)."""
+    ``pupils.cohort.deciding_rank`` (in care, then previously in care, then the plans, then
+    kinship care)."""
     in_force = _in_force(today)
-    relevant = (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE])) | (
-        Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today)
-        & (Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today)))
+    social_work = Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today))
     )
+    relevant = (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE, KINSHIP_CARE])) | social_work
     return (
         CareEpisode.objects.filter(relevant, pupil=OuterRef("pk"))
         .annotate(
             group_rank=Case(
                 When(in_force & Q(kind=IN_CARE), then=Value(0)),
                 When(in_force & Q(kind=PREVIOUSLY_IN_CARE), then=Value(1)),
+                When(kind=KINSHIP_CARE, then=Value(3)),
                 default=Value(2),
             ),
             force_rank=Case(When(in_force, then=Value(0)), default=Value(1)),
@@ -104,6 +114,10 @@ def with_cohort(pupils: QuerySet[Pupil], *, today: dt.date) -> QuerySet[Pupil]:
                 )
             ),
             then=Value(CohortGroup.CWSW.value),
+        ),
+        When(
+            Exists(episodes.filter(in_force, kind=KINSHIP_CARE)),
+            then=Value(CohortGroup.KINSHIP.value),
         ),
         default=Value(CohortGroup.NONE.value),
     )
@@ -169,6 +183,12 @@ class PupilRecord:
     past_contacts: list[Contact]
     leaving_tasks: list[LeavingTask]
     key_adults: list[Contact] = field(default_factory=list)
+    # Care or plan episodes recorded as running past the 18th birthday (a mistake to fix).
+    open_past_18: list[CareEpisode] = field(default_factory=list)
+
+    @property
+    def eighteenth_birthday(self) -> dt.date:
+        return eighteenth_birthday(self.pupil.date_of_birth)
 
     @property
     def responsible_authority(self):
@@ -205,4 +225,5 @@ def pupil_record(pupil: Pupil, *, today: dt.date) -> PupilRecord:
         past_contacts=[c for c in contacts if c not in current],
         leaving_tasks=list(pupil.leaving_tasks.all()),
         key_adults=[c for c in current if c.kind == ContactKind.KEY_ADULT],
+        open_past_18=episodes_open_past_18(episodes, pupil.date_of_birth, today),
     )

@@ -25,7 +25,10 @@ from django.core.exceptions import ValidationError
 # 23 letters: the remainder modulo 23 indexes this string.
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
-_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+# ASCII only: ``\d`` and ``str.isdigit()`` also accept Arabic-Indic, fullwidth and other digits,
+# which would pass the check letter ("٠" is worth 0) and then fail in the MIS and the CTF.
+_SHAPE = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]", re.ASCII)
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def normalise_upn(value: str) -> str:
@@ -39,7 +42,7 @@ def check_letter(tail: str) -> str:
         raise ValueError("A UPN has 12 characters after the check letter")
     total = 0
     for position, char in enumerate(tail, start=2):
-        if char.isdigit():
+        if char in _ASCII_DIGITS:
             value = int(char)
         elif position == 13 and char in CHECK_LETTERS:
             value = CHECK_LETTERS.index(char)
@@ -58,7 +61,7 @@ def upn_problem(value: str) -> str | None:
     upn = normalise_upn(value)
     if len(upn) != 13:
         return "A UPN is 13 characters long: a letter, then 12 digits (or 11 digits and a letter)"
-    if not _SHAPE.match(upn):
+    if not _SHAPE.fullmatch(upn):
         return "A UPN is a letter, then 12 digits (or 11 digits and a letter for a temporary UPN)"
     if upn[0] not in CHECK_LETTERS or upn[12] in "IOS":
         return "A UPN never contains the letters I, O or S"

@@ -80,7 +80,8 @@ class Term(models.Model):
 
 
 class Closure(models.Model):
-    """Days inside a term when the school is closed to pupils: INSET, bank holidays, snow."""
+    """Days inside a term when the school is closed to pupils: INSET, snow. England's bank
+    holidays need no closure: the calendar leaves them out itself (schools.schooldays)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
     first_day = models.DateField()

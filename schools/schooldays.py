@@ -12,7 +12,9 @@ A school day is a date that is
 - a weekday (Monday to Friday),
 - inside one of the school's terms (``first_day`` to ``last_day``),
 - not inside that term's half-term break, and
-- not inside one of the school's closures (INSET days, bank holidays, snow days).
+- not one of England's bank holidays (from the ``holidays`` package, the same source as working
+  days: nobody has to type them in, and one typed in as a closure as well is not counted twice),
+- not inside one of the school's closures (INSET days, snow days).
 
 Harbour never guesses term dates. An academic year counts as *entered* when all three of its
 terms (autumn, spring, summer) are; any question about a date in a year that is not entered
@@ -79,9 +81,10 @@ def financial_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def england_bank_holidays(years: Iterable[int]) -> set[dt.date]:
-    """England's bank holidays in ``years``, including one-off days such as a coronation."""
-    return set(holidays.country_holidays("GB", subdiv="ENG", years=list(years)))
+def england_bank_holidays(years: Iterable[int]) -> dict[dt.date, str]:
+    """England's bank holidays in ``years`` with their names, including one-off days such as a
+    coronation. The one source of bank holidays for school days and working days alike."""
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=list(years)))
 
 
 def academic_year_label(start_year: int) -> str:
@@ -157,7 +160,8 @@ class SchoolCalendar:
 
     Build it with ``SchoolCalendar.for_school(school)`` (two queries) or, in a pure test,
     ``SchoolCalendar(terms=[TermDates(...)], closures=[(first, last), ...])``. All questions are
-    then answered from a sorted list of dates in memory.
+    then answered from a sorted list of dates in memory. England's bank holidays are left out
+    of term time automatically; ``bank_holidays`` replaces them only in tests.
     """
 
     def __init__(
@@ -165,9 +169,16 @@ class SchoolCalendar:
         *,
         terms: Iterable[TermDates],
         closures: Iterable[tuple[dt.date, dt.date]] = (),
+        bank_holidays: dict[dt.date, str] | None = None,
     ):
         self.terms: list[TermDates] = sorted(terms, key=lambda t: t.first_day)
         self.closures: list[tuple[dt.date, dt.date]] = sorted(closures)
+        if bank_holidays is None:
+            years = {t.first_day.year for t in self.terms} | {t.last_day.year for t in self.terms}
+            bank_holidays = (
+                england_bank_holidays(range(min(years), max(years) + 1)) if years else {}
+            )
+        self.bank_holidays: dict[dt.date, str] = bank_holidays
         names_by_year: dict[int, set[str]] = {}
         for term in self.terms:
             names_by_year.setdefault(term.academic_year, set()).add(term.name)
@@ -203,6 +214,7 @@ class SchoolCalendar:
 
     def _compute_school_days(self) -> list[dt.date]:
         closed = {day for first, last in self.closures for day in _dates(first, last)}
+        closed |= set(self.bank_holidays)
         return sorted(
             {
                 day
@@ -210,6 +222,21 @@ class SchoolCalendar:
                 for day in _dates(term.first_day, term.last_day)
                 if day.weekday() < 5 and not term.in_half_term(day) and day not in closed
             }
+        )
+
+    def bank_holidays_in_term(self, academic_year: int) -> list[tuple[dt.date, str]]:
+        """The bank holidays on weekdays in ``academic_year``'s terms (outside half-term), with
+        their names: the days the term dates page says Harbour leaves out."""
+        return sorted(
+            (day, name)
+            for day, name in self.bank_holidays.items()
+            if day.weekday() < 5
+            and any(
+                t.academic_year == academic_year
+                and t.first_day <= day <= t.last_day
+                and not t.in_half_term(day)
+                for t in self.terms
+            )
         )
 
     # --- Coverage -------------------------------------------------------------------------
@@ -264,6 +291,28 @@ class SchoolCalendar:
         result = self._days[index]
         self._require(day, result)  # never step over a year that is not entered
         return result
+
+    def add_school_days_from_unentered(self, day: dt.date, n: int) -> dt.date:
+        """``add_school_days(day, n)`` for ``n > 0``, also when ``day`` is in a year whose term
+        dates were never entered (a child who came into care before the school used Harbour):
+        every weekday that is not a bank holiday up to the first entered term counts as a school
+        day, so the answer may come early, never late."""
+        if self.covers(day):
+            return self.add_school_days(day, n)
+        known = [t for t in self.terms if t.first_day > day and self.covers(t.first_day)]
+        if not known:
+            raise TermDatesMissing(academic_year_of(day), day)
+        first_known = known[0].first_day
+        skip = england_bank_holidays(range(day.year, first_known.year + 1))
+        weekdays = sum(
+            1
+            for d in _dates(day + dt.timedelta(days=1), first_known - dt.timedelta(days=1))
+            if d.weekday() < 5 and d not in skip
+        )
+        if weekdays >= n:
+            return add_working_days(day, n, bank_holidays=skip)
+        day_one = self.school_day_on_or_after(first_known)
+        return self.add_school_days(day_one, n - weekdays - 1)
 
     def school_days_between(self, start: dt.date, end: dt.date) -> int:
         """School days ``x`` with ``start < x <= end``; negative when ``end < start``."""

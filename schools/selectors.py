@@ -30,6 +30,8 @@ class YearSummary:
     year: AcademicYear
     terms: list[TermSummary] = field(default_factory=list)
     closures: list[Closure] = field(default_factory=list)
+    # England's bank holidays on weekdays in this year's terms, left out automatically.
+    bank_holidays: list[tuple] = field(default_factory=list)
 
     @property
     def school_days(self) -> int:
@@ -67,6 +69,8 @@ def term_dates_overview(school: School) -> TermDatesOverview:
     for term in terms:
         days = calendar.school_days_in_term(term_dates_of(term))
         by_id[term.academic_year_id].terms.append(TermSummary(term=term, school_days=days))
+    for year_summary in by_id.values():
+        year_summary.bank_holidays = calendar.bank_holidays_in_term(year_summary.year.start_year)
     stray = []
     for closure in closures:
         summary = by_start.get(academic_year_of(closure.first_day))

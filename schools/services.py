@@ -225,8 +225,8 @@ def closure_add(
     reason: str,
     request: HttpRequest | None = None,
 ) -> Closure:
-    """Close the school to pupils for one day or a run of days (an INSET day, a bank holiday
-    in term time, a snow day). Those days stop being school days.
+    """Close the school to pupils for one day or a run of days (an INSET day, a snow day).
+    Those days stop being school days. England's bank holidays never are, without a closure.
 
     Refused when the dates are not in a school year whose terms are entered, overlap a
     closure already recorded, or hold no school day to close (a typo in the year, usually).
@@ -262,7 +262,8 @@ def closure_add(
             {
                 "first_day": (
                     f"{_span(first_day, last_day).capitalize()} is not a school day already "
-                    "(a weekend, a half-term or a holiday), so there is nothing to close"
+                    "(a weekend, a bank holiday, a half-term or a holiday), so there is nothing "
+                    "to close"
                 )
             }
         )

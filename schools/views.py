@@ -66,8 +66,8 @@ def academic_year_add(request: HttpRequest) -> HttpResponse:
             "title": "Add a school year's term dates",
             "lede": (
                 "Enter the first and last day pupils are in school each term, and the "
-                "weekdays of each half-term break. Add INSET days and bank holidays in term "
-                "time afterwards, as closures."
+                "weekdays of each half-term break. Add INSET days in term time afterwards, "
+                "as closures: England's bank holidays are left out automatically."
             ),
             "form": form,
             "button": "Add term dates",
@@ -131,8 +131,9 @@ def closure_add(request: HttpRequest) -> HttpResponse:
         {
             "title": "Add a closure",
             "lede": (
-                "Days in term time when the school is closed to pupils: INSET days, bank "
-                "holidays that fall in term, and unplanned closures such as snow days. "
+                "Days in term time when the school is closed to pupils: INSET days and "
+                "unplanned closures such as snow days (England's bank holidays are left out "
+                "automatically). "
                 "They do not count as school days."
             ),
             "form": form,

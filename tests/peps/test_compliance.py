@@ -80,3 +80,41 @@ def test_children_outside_the_sdq_ages_are_not_flagged(school, autumn, year):
     seventeen = PupilFactory(school=school, date_of_birth=D(2009, 5, 1))
     CareEpisodeFactory(pupil=seventeen, start_date=D(2020, 6, 1))
     assert pep_compliance(school, autumn, today=D(2026, 10, 1)).needing_carer_sdq == []
+
+
+def test_a_missed_first_pep_stays_missing_after_the_child_leaves_care(school, autumn, year):
+    # Into care Mon 7 Sep 2026: the first PEP was due by Mon 5 Oct (20 school days; the term
+    # starts Thu 3 Sep). Never held; the child went home on 1 Dec, before the end of term.
+    in_care(school, "Wenthome", since=D(2026, 9, 7), end_date=D(2026, 12, 1))
+    report = pep_compliance(school, autumn, today=D(2027, 1, 20))
+    assert names(report.missing) == ["Wenthome"]
+    assert report.missing[0].status.first_pep
+
+
+def test_compliance_names_the_term_dates_missing_instead_of_failing(school, summer):
+    # Only 2026 to 2027 is entered (the ``summer`` fixture's ``year`` adds 2027 to 2028 too:
+    # remove it). A child who came into care near the end of the summer term has a first-PEP
+    # deadline in 2027 to 2028.
+    school.academic_years.filter(start_year=2027).delete()
+    in_care(school, "Known")
+    in_care(school, "Late", since=D(2027, 7, 12))
+    report = pep_compliance(school, summer, today=D(2027, 7, 14))
+    assert names(report.not_yet_due) == ["Known"]
+    assert [
+        (year, [p.legal_forename for p in pupils])
+        for year, pupils in report.term_dates_missing.items()
+    ] == [(2027, ["Late"])]
+
+
+def test_a_child_turning_18_mid_term_needs_no_pep_that_term_and_an_open_episode_is_flagged(
+    school, autumn, spring, year
+):
+    # 18 on Wed 10 Feb 2027: autumn's PEP was needed, spring's (due 25 Mar) is not. The care
+    # episode was never closed.
+    adult = PupilFactory(school=school, legal_forename="Adult", date_of_birth=D(2009, 2, 10))
+    CareEpisodeFactory(pupil=adult, start_date=LONG_AGO)
+    assert names(pep_compliance(school, autumn, today=D(2027, 1, 20)).missing) == ["Adult"]
+    report = pep_compliance(school, spring, today=D(2027, 3, 1))
+    assert report.children_in_care == 0
+    assert [p.legal_forename for p in report.care_open_past_18] == ["Adult"]
+    assert pep_compliance(school, spring, today=D(2027, 2, 9)).care_open_past_18 == []

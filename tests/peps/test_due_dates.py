@@ -242,8 +242,9 @@ def test_child_in_care_since_before_the_schools_first_year_in_harbour_needs_no_o
     calendar = SchoolCalendar(terms=TERMS_2026)
     facts = child(Ep(D(2026, 8, 20)))  # summer holiday of a year the school never entered
     result = status(calendar, AUTUMN, facts, D(2026, 9, 2))
-    # The 8 weekdays of the holiday count (21 Aug to 1 Sep), then 2 to 17 Sep: early, never late.
-    assert result.deadline == D(2026, 9, 17)
+    # The 7 weekdays of the holiday count (21 Aug to 1 Sep, less the bank holiday on Mon 31 Aug),
+    # then 2 to 18 Sep: early, never late.
+    assert result.deadline == D(2026, 9, 18)
     assert result.first_pep is True
 
 
@@ -278,3 +279,56 @@ def test_missing_term_dates_raise_rather_than_guess():
     with pytest.raises(TermDatesMissing) as error:
         pep_status(calendar=calendar, child=child(), today=D(2027, 8, 10))
     assert error.value.academic_year == 2027
+
+
+# --- A missed first PEP, and the 18th birthday -----------------------------------------------
+
+
+def test_a_missed_first_pep_stays_overdue_when_the_child_then_leaves_care_before_term_ends(
+    calendar,
+):
+    # In care from Mon 7 Sep 2026: the first PEP is due by Mon 5 Oct (20 school days later).
+    # It is never held, and the child goes home on 1 Dec, before the end of term (18 Dec).
+    facts = child(Ep(D(2026, 9, 7), D(2026, 12, 1)))
+    result = status(calendar, AUTUMN, facts, D(2027, 1, 20))
+    assert result.state == PepState.OVERDUE
+    assert (result.deadline, result.first_pep) == (D(2026, 10, 5), True)
+
+
+def test_a_child_who_left_care_before_their_first_pep_deadline_needs_none(calendar):
+    facts = child(Ep(D(2026, 9, 7), D(2026, 10, 2)))
+    assert status(calendar, AUTUMN, facts, D(2027, 1, 20)).state == PepState.NOT_REQUIRED
+
+
+def adult_at(birthday_18, *episodes):
+    facts = child(*episodes)
+    return ChildFacts(
+        episodes=facts.episodes,
+        admission_date=facts.admission_date,
+        date_of_birth=birthday_18.replace(year=birthday_18.year - 18),
+    )
+
+
+def test_no_pep_is_due_for_a_term_whose_deadline_falls_after_the_18th_birthday(calendar):
+    # Turns 18 on Wed 10 Feb 2027, mid spring term; the care episode was never closed.
+    facts = adult_at(D(2027, 2, 10))
+    assert status(calendar, AUTUMN, facts, D(2026, 9, 10)).state == PepState.UPCOMING
+    for today in (D(2027, 1, 5), D(2027, 2, 10), D(2027, 4, 1)):
+        assert status(calendar, SPRING, facts, today).state == PepState.NOT_REQUIRED
+    spring = pep_statuses(calendar=calendar, child=facts, today=D(2027, 3, 1))[-1]
+    assert (spring.term, spring.state) == (SPRING, PepState.NOT_REQUIRED)
+
+
+def test_an_18th_birthday_on_the_deadline_means_no_pep_the_day_before_means_one(calendar):
+    # Spring's deadline is Thu 25 Mar 2027 (Fri 26 Mar is Good Friday): on the 18th birthday
+    # the child is no longer a child.
+    on_deadline = adult_at(D(2027, 3, 25))
+    day_after = adult_at(D(2027, 3, 26))
+    assert status(calendar, SPRING, on_deadline, D(2027, 3, 1)).state == PepState.NOT_REQUIRED
+    assert status(calendar, SPRING, day_after, D(2027, 3, 1)).state == PepState.UPCOMING
+
+
+def test_a_first_pep_due_after_the_18th_birthday_is_not_required(calendar):
+    # Into care Mon 7 Sep 2026 (first PEP due 5 Oct), 18 on 1 Oct.
+    facts = adult_at(D(2026, 10, 1), Ep(D(2026, 9, 7)))
+    assert status(calendar, AUTUMN, facts, D(2026, 9, 8)).state == PepState.NOT_REQUIRED

@@ -160,3 +160,43 @@ def test_the_sweep_task_run_twice_on_a_real_worker_sends_each_reminder_once(
     runs = task_log.of("peps.tasks.pep_reminders_sweep")
     assert sorted(run.retval["digests"] for run in runs) == [0, 1]
     assert OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count() == 2
+
+
+def test_a_child_whose_deadline_is_in_a_year_without_term_dates_does_not_stop_the_sweep(
+    school, child, teacher
+):
+    # Only 2026 to 2027 is entered. Bea comes into care on Mon 12 Jul 2027: her first PEP's
+    # 20 school days run into 2027 to 2028, which nobody has entered. Amelia's summer PEP is
+    # due by Wed 21 Jul, 5 school days after Wed 14 Jul.
+    terms = add_year(school, 2026).terms
+    CompletedPepFactory(pupil=child, term=terms.get(name="spring"))
+    bea = PupilFactory(school=school, legal_forename="Bea", legal_surname="Lund")
+    CareEpisodeFactory(pupil=bea, start_date=D(2027, 7, 12))
+
+    outcome = pep_reminders_sweep(today=D(2027, 7, 14))
+
+    assert outcome.skipped == []
+    assert (outcome.digests, outcome.items) == (1, 1)
+    [message] = digests()
+    assert "Amelia Okonkwo" in message.body_text
+    assert "Bea" not in message.body_text
+    assert (
+        "The school's term dates for 2027 to 2028 are missing, "
+        "so 1 child's PEP deadline cannot be worked out" in " ".join(message.body_text.split())
+    )
+
+
+def test_missing_term_dates_are_told_weekly_even_when_no_pep_is_due(school, child, teacher):
+    terms = add_year(school, 2026).terms
+    for name in ("spring", "summer"):
+        CompletedPepFactory(pupil=child, term=terms.get(name=name))
+    bea = PupilFactory(school=school, legal_forename="Bea", legal_surname="Lund")
+    CareEpisodeFactory(pupil=bea, start_date=D(2027, 7, 12))
+
+    pep_reminders_sweep(today=D(2027, 7, 13))
+    pep_reminders_sweep(today=D(2027, 7, 14))
+    [message] = digests()
+    assert "The school's term dates for 2027 to 2028 are missing" in " ".join(
+        message.body_text.split()
+    )
+    assert "Amelia" not in message.body_text

@@ -128,7 +128,8 @@ def test_lists_pupils_on_roll_by_last_name_with_their_group(dt_client, cohort):
         ({"group": "cpic"}, ["Isla"]),
         ({"group": "cwsw"}, ["Reuben"]),
         ({"group": "kinship"}, ["Ellie"]),
-        ({"group": "none"}, ["Ellie", "Hannah"]),
+        # Kinship care is a group of its own, not "not in a group".
+        ({"group": "none"}, ["Hannah"]),
         ({"group": "in_cohort"}, ["Reuben", "Ellie", "Amelia", "Isla"]),
         ({"group": "cic", "leavers": "on"}, ["Noah", "Amelia"]),
         ({"nc_year": "6"}, ["Amelia"]),
@@ -165,7 +166,28 @@ def test_sort_by_year_and_group(dt_client, cohort):
     by_year = names(dt_client.get(reverse("pupils:cohort"), {"sort": "year"}))
     assert by_year == ["Isla", "Hannah", "Ellie", "Amelia", "Reuben"]
     by_group = names(dt_client.get(reverse("pupils:cohort"), {"sort": "group"}))
-    assert by_group[:3] == ["Amelia", "Isla", "Reuben"]
+    assert by_group == ["Amelia", "Isla", "Reuben", "Ellie", "Hannah"]
+
+
+def test_a_child_only_in_kinship_care_is_tagged_kinship_not_not_in_a_group(dt_client, cohort):
+    response = dt_client.get(reverse("pupils:cohort"), {"group": "kinship"})
+    assert names(response) == ["Ellie"]
+    assert 'govuk-tag--grey">Not in a group' not in response.text
+    assert 'govuk-tag--turquoise">Kinship care' in response.text
+    assert "1 pupil" in response.text
+
+
+def test_the_groups_split_the_cohort_without_counting_anyone_twice(dt_client, cohort):
+    # A child with a social worker who also lives in kinship care is counted once, as CWSW,
+    # with kinship care shown alongside.
+    CareEpisodeFactory(pupil=cohort["cwsw"], kind=K.KINSHIP_CARE, start_date=D(2024, 1, 1))
+    counts = {
+        group: len(names(dt_client.get(reverse("pupils:cohort"), {"group": group})))
+        for group in ("cic", "cpic", "cwsw", "kinship", "none")
+    }
+    assert counts == {"cic": 1, "cpic": 1, "cwsw": 1, "kinship": 1, "none": 1}
+    everyone = names(dt_client.get(reverse("pupils:cohort")))
+    assert sum(counts.values()) == len(everyone)
 
 
 def test_an_invalid_filter_value_does_not_break_the_page(dt_client, cohort):

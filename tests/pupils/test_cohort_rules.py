@@ -101,13 +101,19 @@ def test_in_care_beats_previously_in_care_beats_a_plan():
     assert group(episodes, D(2024, 6, 1)) == CohortGroup.CPIC
 
 
-def test_kinship_care_is_shown_alongside_any_group_or_none():
-    kinship = Ep(K.KINSHIP_CARE, D(2022, 1, 1))
-    assert cohort_status([kinship], D(2023, 1, 1)).group == CohortGroup.NONE
-    assert cohort_status([kinship], D(2023, 1, 1)).kinship_care
-    assert cohort_status([kinship], D(2023, 1, 1)).in_cohort
+def test_kinship_care_is_a_group_of_its_own_after_cic_cpic_and_cwsw():
+    kinship = Ep(K.KINSHIP_CARE, D(2022, 1, 1), D(2024, 1, 1))
+    alone = cohort_status([kinship], D(2023, 1, 1))
+    assert (alone.group, alone.kinship_care, alone.in_cohort) == (CohortGroup.KINSHIP, True, True)
+    assert alone.label == "Child in kinship care"
+    # Kinship care counts while it lasts: no 6 years after it ends.
+    assert group([kinship], D(2024, 1, 1)) == CohortGroup.NONE
     both = cohort_status([kinship, Ep(K.IN_CARE, D(2022, 1, 1))], D(2023, 1, 1))
     assert (both.group, both.kinship_care) == (CohortGroup.CIC, True)
+    plan = Ep(K.CHILD_IN_NEED_PLAN, D(2021, 1, 1))
+    assert group([kinship, plan], D(2023, 1, 1)) == CohortGroup.CWSW
+    sgo = Ep(K.PREVIOUSLY_IN_CARE, D(2022, 6, 1))
+    assert group([kinship, sgo], D(2023, 1, 1)) == CohortGroup.CPIC
 
 
 def test_an_episode_that_has_not_started_does_not_count():
@@ -178,7 +184,18 @@ BOUNDARY_CASES = [
         D(2022, 1, 1),
         "cpic",
     ),
-    ([(K.KINSHIP_CARE, D(2021, 1, 1), None)], D(2022, 1, 1), "none"),
+    ([(K.KINSHIP_CARE, D(2021, 1, 1), None)], D(2022, 1, 1), "kinship"),
+    ([(K.KINSHIP_CARE, D(2021, 1, 1), D(2022, 1, 1))], D(2021, 12, 31), "kinship"),
+    ([(K.KINSHIP_CARE, D(2021, 1, 1), D(2022, 1, 1))], D(2022, 1, 1), "none"),
+    ([(K.KINSHIP_CARE, D(2021, 1, 1), None)], D(2020, 12, 31), "none"),
+    (
+        [
+            (K.KINSHIP_CARE, D(2021, 1, 1), None),
+            (K.CHILD_IN_NEED_PLAN, D(2019, 1, 1), D(2020, 1, 1)),
+        ],
+        D(2022, 1, 1),
+        "cwsw",
+    ),
     ([(K.IN_CARE, D(2026, 1, 1), None)], D(2025, 12, 31), "none"),
 ]
 

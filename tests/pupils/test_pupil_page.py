@@ -117,3 +117,29 @@ def test_designated_teacher_is_not_offered_the_audit_trail(dt_client, school):
     child = PupilFactory(school=school)
     page = dt_client.get(reverse("pupils:pupil", args=[child.pk])).content.decode()
     assert reverse("accounts:audit") not in page
+
+
+def test_a_care_episode_left_open_past_the_18th_birthday_is_flagged(dt_client, school):
+    import time_machine
+
+    from pupils.cohort import episodes_open_past_18
+
+    adult = PupilFactory(school=school, date_of_birth=D(2008, 3, 10))  # 18 on 10 Mar 2026
+    care = CareEpisodeFactory(pupil=adult, kind=K.IN_CARE, start_date=D(2020, 1, 1))
+    # The day before the birthday an open episode is right; on the birthday it is not.
+    assert episodes_open_past_18([care], adult.date_of_birth, D(2026, 3, 9)) == []
+    assert episodes_open_past_18([care], adult.date_of_birth, D(2026, 3, 10)) == [care]
+    # Ending on the birthday is right; ending later is not, whatever today is.
+    care.end_date = D(2026, 3, 10)
+    assert episodes_open_past_18([care], adult.date_of_birth, D(2030, 1, 1)) == []
+    care.end_date = D(2026, 3, 11)
+    assert episodes_open_past_18([care], adult.date_of_birth, D(2025, 1, 1)) == [care]
+    # An adoption does not end at 18.
+    adopted = CareEpisodeFactory.build(
+        pupil=adult, kind=K.PREVIOUSLY_IN_CARE, start_date=D(2021, 1, 1), legal_basis="adoption"
+    )
+    assert episodes_open_past_18([adopted], adult.date_of_birth, D(2027, 1, 1)) == []
+
+    with time_machine.travel(dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        html = " ".join(dt_client.get(url(adult)).content.decode().split())
+    assert "still open after their 18th birthday on 10 March 2026" in html

@@ -67,3 +67,24 @@ def test_every_tail_has_exactly_one_valid_check_letter():
     tail = "873400025017"
     valid = [c for c in "ABCDEFGHJKLMNPQRTUVWXYZ" if is_valid_upn(c + tail)]
     assert valid == [check_letter(tail)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "B٨٠١٢٠٠٠٠٥٠٠١",  # Arabic-Indic digits: str.isdigit() says yes
+        "B8012000050٠1",  # one of them among ASCII digits
+        "B８０１２００００５００１",  # fullwidth digits
+        "Ｂ801200005001",  # a fullwidth letter
+        "M80120000500Ａ",
+    ],
+)
+def test_only_ascii_letters_and_digits_make_a_upn(value):
+    assert not is_valid_upn(value)
+    with pytest.raises(ValidationError):
+        validate_upn(value)
+
+
+def test_check_letter_refuses_non_ascii_digits():
+    with pytest.raises(ValueError):
+        check_letter("٨٠١٢٠٠٠٠٥٠٠١")

@@ -205,10 +205,11 @@ def test_school_days_in_counts_both_ends(calendar):
 def test_a_term_and_a_year_have_the_school_days_counted_by_hand(calendar):
     # Autumn: 3-5 Sep (3) + 8 Sep-24 Oct (35) + 3 Nov-12 Dec (30) + 15-18 Dec (4) = 72.
     # Spring: 5 Jan-13 Feb (30) + 23 Feb-27 Mar (25) = 55.
-    # Summer: 13 Apr-22 May (30) + 1 Jun-17 Jul (35) + 20-21 Jul (2) = 67.
+    # Summer: 13 Apr-22 May (30, less the bank holiday on Mon 4 May: 29) + 1 Jun-17 Jul (35)
+    # + 20-21 Jul (2) = 66.
     counts = [calendar.school_days_in_term(term) for term in TERMS_2025]
-    assert counts == [72, 55, 67]
-    assert calendar.school_days_in(D(2025, 9, 1), D(2026, 8, 31)) == 194
+    assert counts == [72, 55, 66]
+    assert calendar.school_days_in(D(2025, 9, 1), D(2026, 8, 31)) == 193
 
 
 # --- Missing term dates ------------------------------------------------------------------
@@ -326,3 +327,52 @@ def test_working_days_skip_the_bank_holidays_passed_in():
     christmas = {D(2025, 12, 25), D(2025, 12, 26), D(2026, 1, 1)}
     # 23, 24, 29, 30, 31 Dec, 2, 5, 6, 7, 8 Jan.
     assert add_working_days(D(2025, 12, 22), 10, bank_holidays=christmas) == D(2026, 1, 8)
+
+
+# --- England's bank holidays -----------------------------------------------------------------
+# 2026 to 2027 (TERMS_2026): Good Friday is Fri 26 Mar 2027, the spring term's last day; the
+# early May bank holiday is Mon 3 May 2027, in the summer term. 2025 to 2026: Mon 4 May 2026.
+
+
+def test_a_bank_holiday_in_term_is_not_a_school_day_without_being_typed_in():
+    calendar = SchoolCalendar(terms=TERMS_2026)
+    assert not calendar.is_school_day(D(2027, 5, 3))
+    assert calendar.add_school_days(D(2027, 4, 30), 1) == D(2027, 5, 4)
+
+
+def test_a_bank_holiday_on_the_last_day_of_term_moves_the_last_school_day_back():
+    calendar = SchoolCalendar(terms=TERMS_2026)
+    assert not calendar.is_school_day(D(2027, 3, 26))  # Good Friday
+    assert calendar.school_day_on_or_before(D(2027, 3, 26)) == D(2027, 3, 25)
+
+
+def test_a_bank_holiday_on_the_first_day_of_term_moves_the_first_school_day_on():
+    # A summer term entered as starting on Easter Monday 29 Mar 2027.
+    autumn, spring, summer = TERMS_2026
+    early = TermDates(
+        2026,
+        "summer",
+        D(2027, 3, 29),
+        summer.last_day,
+        summer.half_term_first_day,
+        summer.half_term_last_day,
+    )
+    calendar = SchoolCalendar(terms=[autumn, spring, early])
+    assert not calendar.is_school_day(D(2027, 3, 29))
+    assert calendar.school_day_on_or_after(D(2027, 3, 29)) == D(2027, 3, 30)
+
+
+def test_a_closure_typed_in_on_a_bank_holiday_is_not_counted_twice():
+    plain = SchoolCalendar(terms=TERMS_2025)
+    typed = SchoolCalendar(terms=TERMS_2025, closures=[(D(2026, 5, 4), D(2026, 5, 4))])
+    summer = TERMS_2025[2]
+    assert plain.school_days_in_term(summer) == typed.school_days_in_term(summer) == 66
+    assert plain.school_days_in(D(2026, 5, 1), D(2026, 5, 5)) == 2
+
+
+def test_the_calendar_lists_the_bank_holidays_it_left_out_of_term():
+    calendar = SchoolCalendar(terms=TERMS_2026)
+    assert calendar.bank_holidays_in_term(2026) == [
+        (D(2027, 3, 26), "Good Friday"),
+        (D(2027, 5, 3), "May Day"),
+    ]

@@ -88,10 +88,10 @@ def test_terms_page_counts_school_days_per_term_and_year(
     assert "2025 to 2026" in html
     assert "3 September 2025 to 18 December 2025" in html
     assert "27 October to 31 October" in html
-    # Autumn 72 less the INSET day, spring 55, summer 67.
+    # Autumn 72 less the INSET day, spring 55, summer 66 (67 weekdays less the bank holiday).
     summary = response.context["overview"].years[0]
-    assert [row.school_days for row in summary.terms] == [71, 55, 67]
-    assert summary.school_days == 193
+    assert [row.school_days for row in summary.terms] == [71, 55, 66]
+    assert summary.school_days == 192
     assert "INSET day" in html
     assert "fewer than the 190" not in html
 
@@ -99,7 +99,7 @@ def test_terms_page_counts_school_days_per_term_and_year(
 def test_terms_page_warns_when_a_year_has_fewer_than_190_school_days(
     school_admin_client, school, year
 ):
-    add_closure(school, D(2025, 9, 3), D(2025, 9, 5), reason="INSET days")
+    add_closure(school, D(2025, 9, 3), D(2025, 9, 4), reason="INSET days")
     add_closure(school, D(2026, 1, 5), reason="INSET day")
     response = school_admin_client.get(reverse("schools:terms"))
     assert response.context["overview"].years[0].school_days == 190
@@ -110,6 +110,18 @@ def test_terms_page_warns_when_a_year_has_fewer_than_190_school_days(
     html = response.content.decode()
     assert "189 school days is fewer than the 190" in html
     assert "govuk-warning-text" in html
+
+
+def test_terms_page_leaves_out_englands_bank_holidays_in_term_and_says_so(
+    school_admin_client, school, year
+):
+    # The early May bank holiday, Mon 4 May 2026, falls in the summer term: nobody typed it in.
+    response = school_admin_client.get(reverse("schools:terms"))
+    summary = response.context["overview"].years[0]
+    assert summary.terms[2].school_days == 66
+    html = " ".join(response.content.decode().split())
+    assert "England's bank holidays are never school days" in html
+    assert "4 May 2026" in html and "May Day" in html
 
 
 def test_terms_page_shows_only_the_schools_own_years(school_admin_client, other_school, year):
@@ -303,12 +315,24 @@ def test_the_term_form_starts_with_the_saved_dates(school_admin_client, year):
 def test_adding_a_closure_of_one_day(school_admin_client, school, year):
     response = school_admin_client.post(
         reverse("schools:closure_add"),
-        {"first_day": "4 5 2026", "last_day": "", "reason": "Early May bank holiday"},
+        {"first_day": "5 5 2026", "last_day": "", "reason": "INSET day"},
     )
     assert response.status_code == 302
     closure = Closure.objects.get(school=school)
-    assert (closure.first_day, closure.last_day) == (D(2026, 5, 4), D(2026, 5, 4))
+    assert (closure.first_day, closure.last_day) == (D(2026, 5, 5), D(2026, 5, 5))
     assert AuditEvent.objects.filter(action="term_dates.closure_added").count() == 1
+
+
+def test_a_closure_on_a_bank_holiday_alone_is_refused_as_nothing_to_close(
+    school_admin_client, school, year
+):
+    response = school_admin_client.post(
+        reverse("schools:closure_add"),
+        {"first_day": "4 5 2026", "last_day": "", "reason": "Early May bank holiday"},
+    )
+    assert response.status_code == 200
+    assert "a bank holiday" in response.content.decode()
+    assert not Closure.objects.exists()
 
 
 @pytest.mark.parametrize(
