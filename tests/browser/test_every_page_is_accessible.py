@@ -58,4 +58,6 @@ def test_every_page_a_role_may_open_passes_axe(page, school, settings, assert_ac
                 row.prepare(_same_session(page), school)
             response = page.goto(url)
             assert response.status == 200, url
+            # goto follows redirects: a page that sent us elsewhere was not the one checked.
+            assert response.request.redirected_from is None, url
             assert_accessible(page)
