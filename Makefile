@@ -13,11 +13,12 @@ DIST := assets/dist
 CSS := $(DIST)/harbour.css
 ARGS ?=
 
-.PHONY: help install assets run test bench lint clean distclean
+.PHONY: help install assets run test test-quick bench lint clean distclean
 
 help:
 	@echo "make run        set up and start Harbour with a demo school on http://127.0.0.1:8000"
 	@echo "make test       set up, start throwaway PostgreSQL and Redis, run pytest (ARGS='...')"
+	@echo "make test-quick as make test without the browser and process-starting tests (inner loop)"
 	@echo "make bench      as make test, for pytest benchmarks/"
 	@echo "make lint       ruff, ruff format --check, import-linter layers, djlint, mypy"
 	@echo "make install    create $(VENV) and install Harbour with its dev dependencies"
@@ -81,6 +82,11 @@ run:
 
 test:
 	@scripts/test.sh $(ARGS)
+
+# The inner loop: everything but the tests marked `browser` (Chromium) and `slow` (workers,
+# servers). CI runs the whole suite, `make test`.
+test-quick:
+	@scripts/test.sh -m "not browser and not slow" $(ARGS)
 
 bench:
 	@scripts/bench.sh $(ARGS)

@@ -22,6 +22,26 @@ def _postgresql_only(django_db_setup, django_db_blocker):
             pytest.exit("Run the tests with `make test`: they need PostgreSQL and Redis.", 2)
 
 
+# `make test-quick` leaves out the `browser` and `slow` markers. A test that uses one of these
+# fixtures gets its marker whether or not its module remembered it, so the quick run never
+# starts Chromium, a worker or a server by accident.
+MARKED_BY_FIXTURE = {
+    "browser": "browser",  # tests/browser/conftest.py: Chromium (its `page` fixture uses it)
+    "live_server": "slow",
+    "workers": "slow",  # tests/notifications/conftest.py: Celery workers
+    "embedded_stack": "slow",  # tests/test_embedded_stack.py: `make run`'s processes
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in MARKED_BY_FIXTURE.items():
+            if fixture in fixtures and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+
+
 def sign_in(client, user):
     """Sign ``user`` in on ``client`` as if they had given their password and a TOTP code."""
     device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)

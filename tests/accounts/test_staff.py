@@ -19,12 +19,6 @@ from tests.conftest import member, sign_in
 pytestmark = pytest.mark.django_db
 
 STAFF_PAGE_QUERIES = 9
-STAFF_PAGES = [
-    ("accounts:staff", {}),
-    ("accounts:staff_invite", {}),
-    ("accounts:staff_roles", {"user_id": 0}),  # replaced by a real member in the test
-    ("accounts:audit", {}),
-]
 
 
 def _roles(user, school) -> set[str]:
@@ -38,24 +32,7 @@ def _invite(client, **data):
 
 
 # --- Who may see the pages --------------------------------------------------------------------
-@pytest.mark.parametrize("persona", ["dt_client", "dsl_client", "governor_client", "staff_client"])
-@pytest.mark.parametrize("url_name, kwargs", STAFF_PAGES)
-def test_roles_without_the_capability_are_refused(request, persona, url_name, kwargs, school):
-    client = request.getfixturevalue(persona)
-    if "user_id" in kwargs:
-        kwargs = {"user_id": member(school, Role.STAFF).pk}
-
-    assert client.get(reverse(url_name, kwargs=kwargs)).status_code == 403
-
-
-@pytest.mark.parametrize("url_name, kwargs", STAFF_PAGES)
-def test_anonymous_visitor_is_sent_to_sign_in(client, url_name, kwargs):
-    kwargs = {"user_id": 1} if kwargs else {}
-
-    response = client.get(reverse(url_name, kwargs=kwargs))
-
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+# Each role in and out of the school, and a signed-out visitor: tests/test_access_matrix.py.
 
 
 def test_password_alone_does_not_open_staff_pages(client, school):

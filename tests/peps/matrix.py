@@ -1,6 +1,5 @@
 """The PEP app's rows for the permission matrix (tests/test_access_matrix.py), in the shared
-``tests.matrix.Page`` vocabulary. ``tests/peps/test_pages.py`` proves them too, with the
-POST-only pages.
+``tests.matrix.Page`` vocabulary, with the POST-only pages.
 
 Each record builder makes, for the given school, a child in care with a completed autumn
 2026 PEP and a spring draft reviewing it. The school's term dates cover 2026 to 2027 and the
@@ -97,9 +96,9 @@ PEP_PAGES = [
     Page("peps:pep_send", EDITORS, record=_completed),
 ]
 
-# Pages that take only POST (a GET is 405): tests/peps/test_pages.py posts to them.
+# Pages that take only POST (a GET is 405): the matrix posts to them.
 PEP_POST_PAGES = [
-    Page("peps:attendee_remove", EDITORS, record=_attendee),
-    Page("peps:attainment_remove", EDITORS, record=_attainment),
-    Page("peps:target_remove", EDITORS, record=_target),
+    Page("peps:attendee_remove", EDITORS, record=_attendee, method="post"),
+    Page("peps:attainment_remove", EDITORS, record=_attainment, method="post"),
+    Page("peps:target_remove", EDITORS, record=_target, method="post"),
 ]

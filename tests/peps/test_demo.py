@@ -5,6 +5,8 @@ a first PEP due, one overdue and the carer SDQ flag; and loading it again change
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.roles import Role
 from core.models import AuditEvent
@@ -20,22 +22,23 @@ from pupils.models import Pupil
 from schools.models import AcademicYear, Closure, Term
 from schools.schooldays import SchoolCalendar
 from tests.conftest import member
+from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = PersonalEducationPlan.Status
 
-# School days in each term of the demo's calendar, near its start, middle and end.
+# School days in each term of the demo's calendar, near its start, middle and end; the demo's
+# own day (DEMO_DAY, the 23rd of November) is loaded once for TestTheDemoAsLoaded.
+DEMO_DAY = dt.date(2026, 11, 23)
 TERM_TIME = [
     dt.date(2026, 9, 8),
-    dt.date(2026, 11, 23),
     dt.date(2027, 3, 22),
     dt.date(2027, 6, 16),
 ]
 
 
-@pytest.fixture
-def demo_school(school):
+def with_demo_calendar(school):
     """The demo's term dates and closures, and its designated teacher."""
     for start_year, terms in TERM_DATES.items():
         year = AcademicYear.objects.create(school=school, start_year=start_year)
@@ -57,10 +60,36 @@ def demo_school(school):
 
 
 @pytest.fixture
+def demo_school(school):
+    return with_demo_calendar(school)
+
+
+def _quick_pdf(pep) -> bytes:
+    return b"%PDF-1.7 demo"
+
+
+@pytest.fixture
 def quick_pdf(monkeypatch):
     # Each completed PEP renders its PDF for the Virtual School; the PDF tests cover that, and
     # a dozen renders per loaded day would only slow these down.
-    monkeypatch.setattr("peps.documents.pep_pdf", lambda pep: b"%PDF-1.7 demo")
+    monkeypatch.setattr("peps.documents.pep_pdf", _quick_pdf)
+
+
+@pytest.fixture(scope="class")
+def demo_on_23_november(django_db_setup, django_db_blocker):
+    """The demo loaded once, as of Monday 23 November 2026, for a class of tests that only read
+    it: (school, the PEPs written). Each test runs in a savepoint inside this block, and the
+    block is rolled back after the class, so no other test sees the demo."""
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        pytest.MonkeyPatch.context() as patch,
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        patch.setattr("peps.documents.pep_pdf", _quick_pdf)
+        school = with_demo_calendar(SchoolFactory(name="Fenbridge Academy"))
+        yield school, load(school, DEMO_DAY)
+        transaction.set_rollback(True)
 
 
 def load(school, today):
@@ -79,6 +108,10 @@ def peps_of(forename):
 @pytest.mark.parametrize("today", TERM_TIME, ids=str)
 def test_in_term_time_the_demo_shows_every_state_of_a_pep(demo_school, quick_pdf, today):
     load(demo_school, today)
+    every_state_of_a_pep(demo_school, today)
+
+
+def every_state_of_a_pep(demo_school, today):
     children = statuses(demo_school, today)
     this_term = SchoolCalendar.for_school(demo_school).current_or_next_term(today)
 
@@ -168,31 +201,37 @@ def test_without_a_designated_teacher_or_term_dates_nothing_is_written(school):
     assert not PersonalEducationPlan.objects.exists()
 
 
-def test_loading_the_demo_again_changes_nothing(demo_school):
-    today = dt.date(2026, 11, 23)
-    written = load(demo_school, today)
-    assert written
-    # Each completed PEP went to its Virtual School as a PDF.
-    completed = PersonalEducationPlan.objects.exclude(status=Status.DRAFT).count()
-    sent = OutboxMessage.objects.filter(dedupe_key__endswith="-virtual-school")
-    assert sent.count() == completed
-    assert all(m.attachment.startswith(b"%PDF") for m in sent)
+class TestTheDemoAsLoaded:
+    """The tests that only read the demo as `make run` loads it share one load."""
 
-    def counts():
-        return [
-            model.objects.count()
-            for model in (
-                Pupil,
-                PersonalEducationPlan,
-                PepTarget,
-                TargetReview,
-                SdqScore,
-                AuditEvent,
-                OutboxMessage,
-            )
-        ]
+    def test_it_shows_every_state_of_a_pep(self, demo_on_23_november):
+        school, _ = demo_on_23_november
+        every_state_of_a_pep(school, DEMO_DAY)
 
-    before = counts()
-    assert load(demo_school, today) == []
-    assert load(demo_school, today + dt.timedelta(days=7)) == []
-    assert counts() == before
+    def test_loading_it_again_changes_nothing(self, demo_on_23_november):
+        school, written = demo_on_23_november
+        assert written
+        # Each completed PEP went to its Virtual School as a PDF.
+        completed = PersonalEducationPlan.objects.exclude(status=Status.DRAFT).count()
+        sent = OutboxMessage.objects.filter(dedupe_key__endswith="-virtual-school")
+        assert sent.count() == completed
+        assert all(m.attachment.startswith(b"%PDF") for m in sent)
+
+        def counts():
+            return [
+                model.objects.count()
+                for model in (
+                    Pupil,
+                    PersonalEducationPlan,
+                    PepTarget,
+                    TargetReview,
+                    SdqScore,
+                    AuditEvent,
+                    OutboxMessage,
+                )
+            ]
+
+        before = counts()
+        assert load(school, DEMO_DAY) == []
+        assert load(school, DEMO_DAY + dt.timedelta(days=7)) == []
+        assert counts() == before

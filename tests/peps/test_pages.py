@@ -1,5 +1,6 @@
-"""The PEP pages: who may open each, forms posted as a browser posts them, a locked PEP shown
-read-only, and the query counts of the list pages.
+"""The PEP pages: forms posted as a browser posts them, a locked PEP shown read-only, and the
+query counts of the list pages. Who may open each is tests/test_access_matrix.py's (the rows
+are in tests/peps/matrix.py).
 
 The clock is frozen on Monday 12 October 2026, a school day in the autumn term."""
 
@@ -17,7 +18,6 @@ from core.models import AuditEvent
 from peps import services
 from peps.models import PepAttendee, PersonalEducationPlan
 from schools.models import Term
-from tests.conftest import member, sign_in
 from tests.factories import add_year
 from tests.peps.conftest import D, fill
 from tests.peps.factories import (
@@ -25,7 +25,6 @@ from tests.peps.factories import (
     SdqFactory,
     TargetFactory,
 )
-from tests.peps.matrix import PEP_PAGES, PEP_POST_PAGES, pep_records
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory
 
 MONDAY = dt.datetime(2026, 10, 12, 9, 0, tzinfo=dt.UTC)
@@ -37,43 +36,8 @@ def _monday():
         yield
 
 
-PAGES = [(page, "get") for page in PEP_PAGES] + [(page, "post") for page in PEP_POST_PAGES]
-
-
-def _url(page, school):
-    return reverse(page.url_name, kwargs=page.record(school) if page.record else {})
-
-
-def _cases():
-    for page, method in PAGES:
-        for role in Role:
-            ok = 200 if method == "get" else 302
-            expected = ok if role in page.allowed else 403
-            yield pytest.param(page, method, role, expected, id=f"{page.url_name}-{role.value}")
-
-
-@pytest.mark.parametrize(("page", "method", "role", "expected"), list(_cases()))
-def test_role_in_own_school(client, school, page, method, role, expected):
-    url = _url(page, school)
-    sign_in(client, member(school, role))
-    assert getattr(client, method)(url).status_code == expected
-
-
-@pytest.mark.parametrize(
-    ("page", "method"), [p for p in PAGES if p[0].record], ids=lambda p: getattr(p, "url_name", "")
-)
-def test_record_of_another_school_is_not_found(client, school, other_school, page, method):
-    pep_records(school)
-    url = _url(page, other_school)
-    sign_in(client, member(school, Role.DESIGNATED_TEACHER))
-    assert getattr(client, method)(url).status_code == 404
-
-
-@pytest.mark.parametrize(("page", "method"), PAGES, ids=lambda p: getattr(p, "url_name", ""))
-def test_signed_out_visitor_is_sent_to_sign_in(client, school, page, method):
-    response = getattr(client, method)(_url(page, school))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+# Who may open each PEP page (and the POST-only ones), another school's record and a signed-out
+# visitor: the permission matrix proves those, from tests/peps/matrix.py's rows.
 
 
 # --- The journey as a browser posts it -------------------------------------------------------
