@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "attendance",
     "exclusions",
     "notifications",
+    "imports",
     "reports",
 ]
 

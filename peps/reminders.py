@@ -7,7 +7,9 @@ To each designated teacher of a school, one digest listing the children whose PE
 * overdue (once a week while it stays overdue: the key carries the ISO week);
 
 and to the child's Virtual School (the responsible authority of the in-care episode) one notice
-when a PEP is 10 school days overdue (once per child and term).
+when a PEP is 10 school days overdue (once per child and term). A child whose time in care has a
+start date Harbour guessed (``CareEpisode.start_date_confirmed`` false) is left out until a
+person confirms it.
 
 Exactly once, however often the sweep runs: each item told is a ``PepReminder`` row with a
 unique key, written in the same transaction as the outbox message that tells it, and a sweep
@@ -117,7 +119,13 @@ def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> N
     if not calendar.is_school_day(today):
         return
     outcome.schools += 1
-    children = pep_statuses_for_school(school, today=today, calendar=calendar)
+    # A time in care whose start Harbour guessed (a CTF gives none) sets no deadline anyone is
+    # told about: the child's page asks the designated teacher to confirm the date first.
+    children = [
+        child
+        for child in pep_statuses_for_school(school, today=today, calendar=calendar)
+        if all(e.start_date_confirmed for e in getattr(child.pupil, "in_care_episodes", []))
+    ]
     items = []
     for child in children:
         for status in child.statuses:

@@ -101,6 +101,27 @@ def test_virtual_school_is_told_once_when_a_pep_is_ten_school_days_overdue(setti
     assert "Dana Teague" in notice.body_text
 
 
+def test_a_guessed_start_of_care_sends_no_notice_until_a_person_confirms_it(
+    setting, cambridgeshire, teacher
+):
+    # A CTF said "in care" with no start date: the import guessed one (pupils.imports).
+    from pupils.services import care_episode_update
+
+    episode = setting.care_episodes.get()
+    type(episode).objects.filter(pk=episode.pk).update(start_date_confirmed=False)
+
+    pep_reminders_sweep(today=D(2027, 1, 18))
+
+    assert not OutboxMessage.objects.exists()
+    assert not PepReminder.objects.exists()
+
+    # The designated teacher confirms the date (saves it as it is on "Correct").
+    care_episode_update(episode=episode, by=teacher, start_date=episode.start_date)
+    pep_reminders_sweep(today=D(2027, 1, 18))
+
+    assert OutboxMessage.objects.filter(recipient=cambridgeshire.email).count() == 1
+
+
 def test_a_completed_pep_stops_the_reminders(setting, autumn):
     CompletedPepFactory(pupil=setting, term=autumn, meeting_date=D(2026, 12, 1))
     pep_reminders_sweep(today=D(2026, 12, 4))
