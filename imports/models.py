@@ -61,7 +61,8 @@ class ImportRun(models.Model):
         indexes = [models.Index(fields=["school", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"Import of {self.file_name}"
+        # Not the file's name: people name files after children, and this goes in the audit log.
+        return f"Import {self.pk} ({self.kind})"
 
     @property
     def running(self) -> bool:

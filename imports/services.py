@@ -48,7 +48,8 @@ def _audit(action: str, run: ImportRun, by, **extra) -> None:
             "kind": run.kind,
             "format": run.file_format,
             "sha256": run.file_sha256,
-            **({"counts": run.counts} if run.counts else {}),
+            # Counts of rows by outcome ("create": 3, "refused": 1 ...), one key each.
+            **{f"rows_{k}": int(v) for k, v in (run.counts or {}).items()},
             **extra,
         },
     )
