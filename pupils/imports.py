@@ -1,19 +1,20 @@
 """Importing pupils and their care status from a CSV file or a DfE Common Transfer File.
 
-The file formats are documented for schools in ``docs/imports.md``. An import runs in two steps:
+The file formats are documented for schools in ``docs/imports.md``. An import runs in steps,
+as the tasks of an ``imports.ImportRun`` (``pupils/import_kinds.py``):
 
 1. ``import_file_read`` turns the uploaded bytes into ``ImportRow``s: each cell parsed, and
    whatever is wrong with a row on its own (no UPN, a bad date, a UPN on two rows) recorded
    as a problem. A file that cannot be read at all raises ``ImportFileError``.
-2. ``pupils_import`` matches each row to a pupil of the school by UPN and applies it through
-   ``pupils.services`` (``pupil_create``, ``pupil_update``, ``care_episode_add``,
-   ``care_episode_update``): the rules, the validation and the audit events are those of the
-   forms. Each row runs in its own savepoint and a ``ValidationError`` refuses it.
-
-The preview is that same run, rolled back: it refuses exactly what the confirm would. The
-confirm runs again against the database as it is then and commits all or nothing: one refused
-row and nothing is saved. Only what differs from Harbour is written, so importing the same file
-twice changes nothing the second time (no updates, no episodes, no audit events).
+2. ``pupils_import_preview`` matches each row to a pupil of the school by UPN and works out
+   what applying it would do, against rows loaded in four queries however long the file is,
+   with the rules of ``pupils.services`` (``pupil_problems``, ``episode_problems``). It writes
+   nothing and calls no audited service.
+3. ``pupils_import(commit=True)`` previews again against the database as it is then and, when
+   no row is refused, applies every row through ``pupils.services`` (``pupil_create``,
+   ``pupil_update``, ``care_episode_add``, ``care_episode_update``) in one transaction: all or
+   nothing. Only what differs from Harbour is written, so importing the same file twice
+   changes nothing the second time (no updates, no episodes, no audit events).
 
 An empty cell never removes anything: it leaves what Harbour holds (on a new pupil, the
 default). So a file with fewer columns, or a CTF without a child's SEN record, cannot wipe what

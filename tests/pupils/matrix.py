@@ -12,6 +12,20 @@ from tests.matrix import COHORT, DSL_TEAM, EDITORS, Page
 from tests.pupil_factories import CareEpisodeFactory, ContactFactory, PupilFactory
 
 
+def _import_run(school) -> dict:
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        school=school,
+        kind="pupils",
+        file_name="roll.csv",
+        file_sha256="0" * 64,
+        today=dt.date(2026, 1, 15),
+        state=ImportRun.State.PREVIEWED,
+    )
+    return {"pk": run.pk}
+
+
 def _pupil(school) -> dict:
     return {"pk": PupilFactory(school=school).pk}
 
@@ -55,6 +69,9 @@ PUPIL_PAGES = [
     Page("pupils:contact_end", EDITORS, record=_contact),
     Page("pupil_imports:upload", EDITORS | {Role.ADMINISTRATOR}),
     Page("pupil_imports:template", EDITORS | {Role.ADMINISTRATOR}),
+    # The shared import pages (imports.urls) for a pupil import run; confirm and cancel are
+    # POST only and proved in tests/pupils/test_import_views.py.
+    Page("imports:run", EDITORS | {Role.ADMINISTRATOR}, record=_import_run),
     Page(
         "pupils:leaving_task_complete",
         EDITORS,

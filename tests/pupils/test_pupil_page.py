@@ -117,3 +117,24 @@ def test_designated_teacher_is_not_offered_the_audit_trail(dt_client, school):
     child = PupilFactory(school=school)
     page = dt_client.get(reverse("pupils:pupil", args=[child.pk])).content.decode()
     assert reverse("accounts:audit") not in page
+
+
+def test_a_guessed_start_of_care_is_shown_as_not_confirmed_until_the_teacher_confirms_it(
+    dt_client, pupil
+):
+    episode = CareEpisodeFactory(
+        pupil=pupil, kind=K.IN_CARE, start_date=D(2025, 9, 12), start_date_confirmed=False
+    )
+
+    page = dt_client.get(url(pupil)).content.decode()
+    assert "Not confirmed" in page
+    assert "Harbour guessed this date from an import" in page
+
+    # "Correct", saved with the date as it was, confirms it.
+    edit = reverse("pupils:episode_edit", args=[pupil.pk, episode.pk])
+    response = dt_client.post(edit, {"kind": "in_care", "start_date": "12/9/2025"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    episode.refresh_from_db()
+    assert episode.start_date_confirmed
+    assert "Not confirmed" not in dt_client.get(url(pupil)).content.decode()
