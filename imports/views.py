@@ -26,11 +26,12 @@ REFRESH_SECONDS = 2
 
 
 def _run_and_kind(request: HttpRequest, pk: int) -> tuple[ImportRun, ImportKind]:
-    if not set(importer_capabilities()) & request.capabilities:
+    capabilities = getattr(request, "capabilities", frozenset())
+    if not set(importer_capabilities()) & capabilities:
         raise PermissionDenied("Your role in this school does not include imports.")
     run = import_run_for(request, pk)
     kind = kind_for(run.kind)
-    if not set(kind.capabilities) & request.capabilities:
+    if not set(kind.capabilities) & capabilities:
         raise PermissionDenied("Your role in this school does not include this import.")
     return run, kind
 
@@ -44,6 +45,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _page(request, run: ImportRun, kind: ImportKind, *, error: str = "") -> HttpResponse:
     rows = import_rows_for_viewer(run.rows, sees_records=sees_records(request, kind))
+    # A school's whole roll imported again is mostly "no change": those rows are counted, not
+    # listed, so the page stays quick to render and to read.
+    listed = [r for r in rows if r.action != "unchanged" or r.disagreements or r.notes]
     done = run.state == ImportRun.State.COMMITTED
     return render(
         request,
@@ -52,6 +56,8 @@ def _page(request, run: ImportRun, kind: ImportKind, *, error: str = "") -> Http
             "run": run,
             "kind": kind,
             "rows": rows,
+            "listed": listed,
+            "not_listed": len(rows) - len(listed),
             "refused": [r for r in rows if r.action == "refused"],
             "summary": kind.summary(run.counts, done) if run.counts else "",
             "refresh": REFRESH_SECONDS if run.running else None,
