@@ -44,7 +44,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request, run: ImportRun, kind: ImportKind, *, error: str = "") -> HttpResponse:
-    rows = import_rows_for_viewer(run.rows, sees_records=sees_records(request, kind))
+    sees = sees_records(request, kind)
+    rows = import_rows_for_viewer(run.rows, sees_records=sees)
     # A school's whole roll imported again is mostly "no change": those rows are counted, not
     # listed, so the page stays quick to render and to read.
     listed = [r for r in rows if r.action != "unchanged" or r.disagreements or r.notes]
@@ -62,6 +63,7 @@ def _page(request, run: ImportRun, kind: ImportKind, *, error: str = "") -> Http
             "summary": kind.summary(run.counts, done) if run.counts else "",
             "refresh": REFRESH_SECONDS if run.running else None,
             "withheld": any(r.withheld for r in rows),
+            "done_url": kind.done_url(request) if done and kind.done_url and sees else "",
             "error": error,
         },
         status=400 if error else 200,

@@ -136,7 +136,9 @@ def test_a_designated_teacher_uploads_checks_and_confirms_a_csv(dt_client, schoo
     assert run.file_path == ""  # the file is removed once imported
     assert Pupil.objects.filter(school=school).count() == 4
     assert CareEpisode.objects.count() == 3
-    assert "4 created, 0 updated, 0 unchanged" in page_of(dt_client, run)
+    done_page = page_of(dt_client, run)
+    assert "4 created, 0 updated, 0 unchanged" in done_page
+    assert reverse("pupils:cohort") in done_page
     assert AuditEvent.objects.get(action="pupils.imported").changes["created"] == 4
 
 
