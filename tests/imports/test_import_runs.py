@@ -234,3 +234,41 @@ def test_the_preview_runs_the_same_queries_for_10_rows_as_for_200(
         result, _ = pupils_import_preview(school=school, upload=upload, today=TODAY)
 
     assert len(result.outcomes) == rows
+
+
+# --- On a real worker ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_upload_is_previewed_and_committed_by_a_real_worker(
+    workers, task_log, school, cambridgeshire
+):
+    from django.db import transaction
+
+    from imports.services import import_run_commit
+    from tests.notifications.conftest import wait_until
+
+    importer = member(school, Role.DESIGNATED_TEACHER)
+    with transaction.atomic():
+        run = import_run_start(
+            school=school,
+            by=importer,
+            kind="pupils",
+            name="roll.csv",
+            data=pupils_csv(30),
+            file_format="csv",
+            today=TODAY,
+        )
+
+    with workers(1):
+        task_log.wait_for("imports.tasks.import_preview", 1)
+        run.refresh_from_db()
+        assert run.state == ImportRun.State.PREVIEWED
+        assert (run.progress_done, run.progress_total) == (30, 30)
+        with transaction.atomic():
+            import_run_commit(run=run, by=importer)
+        task_log.wait_for("imports.tasks.import_commit", 1)
+
+    wait_until(lambda: Pupil.objects.filter(school=school).count() == 30, what="the pupils")
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.COMMITTED
