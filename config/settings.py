@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "attendance",
     "exclusions",
     "notifications",
+    "imports",
     "reports",
     "demo",
 ]

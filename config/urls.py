@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("school/", include("schools.urls")),
     path("pupils/import/", include("pupils.import_urls")),
+    path("imports/", include("imports.urls")),
     path("pupils/", include("pupils.urls")),
     path("peps/", include("peps.urls")),
     path("outbox/", include("notifications.urls")),

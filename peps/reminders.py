@@ -7,7 +7,9 @@ To each designated teacher of a school, one digest listing the children whose PE
 * overdue (once a week while it stays overdue: the key carries the ISO week);
 
 and to the child's Virtual School (the responsible authority of the in-care episode) one notice
-when a PEP is 10 school days overdue (once per child and term).
+when a PEP is 10 school days overdue (once per child and term). A child whose time in care has a
+start date Harbour guessed (``CareEpisode.start_date_confirmed`` false) is left out until a
+person confirms it.
 
 Exactly once, however often the sweep runs: each item told is a ``PepReminder`` row with a
 unique key, written in the same transaction as the outbox message that tells it, and a sweep
@@ -125,7 +127,13 @@ def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> N
         return
     outcome.schools += 1
     found = pep_statuses_and_gaps(school, today=today, calendar=calendar)
-    children = found.children
+    # A time in care whose start Harbour guessed (a CTF gives none) sets no deadline anyone is
+    # told about: the child's page asks the designated teacher to confirm the date first.
+    children = [
+        child
+        for child in found.children
+        if all(e.start_date_confirmed for e in getattr(child.pupil, "in_care_episodes", []))
+    ]
     missing = [
         MissingYear(academic_year_label(year), len(pupils))
         for year, pupils in sorted(found.term_dates_missing.items())

@@ -1,4 +1,5 @@
-"""The pupil import, mounted at /pupils/import/ by config/urls.py."""
+"""The pupil import's upload page, mounted at /pupils/import/ by config/urls.py; the check,
+confirm and cancel are the shared pages of ``imports.urls``."""
 
 from django.urls import path
 
@@ -8,8 +9,5 @@ app_name = "pupil_imports"
 
 urlpatterns = [
     path("", import_views.upload, name="upload"),
-    path("preview/", import_views.preview, name="preview"),
-    path("confirm/", import_views.confirm, name="confirm"),
-    path("cancel/", import_views.cancel, name="cancel"),
     path("template.csv", import_views.template_download, name="template"),
 ]

@@ -1,47 +1,52 @@
 """Importing pupils and their care status from a CSV file or a DfE Common Transfer File.
 
-The file formats are documented for schools in ``docs/imports.md``. An import runs in two steps:
+The file formats are documented for schools in ``docs/imports.md``. An import runs in steps,
+as the tasks of an ``imports.ImportRun`` (``pupils/import_kinds.py``):
 
 1. ``import_file_read`` turns the uploaded bytes into ``ImportRow``s: each cell parsed, and
    whatever is wrong with a row on its own (no UPN, a bad date, a UPN on two rows) recorded
    as a problem. A file that cannot be read at all raises ``ImportFileError``.
-2. ``pupils_import`` matches each row to a pupil of the school by UPN and applies it through
-   ``pupils.services`` (``pupil_create``, ``pupil_update``, ``care_episode_add``,
-   ``care_episode_update``): the rules, the validation and the audit events are those of the
-   forms. Each row runs in its own savepoint and a ``ValidationError`` refuses it.
-
-The preview is that same run, rolled back: it refuses exactly what the confirm would. The
-confirm runs again against the database as it is then and commits all or nothing: one refused
-row and nothing is saved. Only what differs from Harbour is written, so importing the same file
-twice changes nothing the second time (no updates, no episodes, no audit events).
+2. ``pupils_import_preview`` matches each row to a pupil of the school by UPN and works out
+   what applying it would do, against rows loaded in four queries however long the file is,
+   with the rules of ``pupils.services`` (``pupil_problems``, ``episode_problems``). It writes
+   nothing and calls no audited service.
+3. ``pupils_import(commit=True)`` previews again against the database as it is then and, when
+   no row is refused, applies every row through ``pupils.services`` (``pupil_create``,
+   ``pupil_update``, ``care_episode_add``, ``care_episode_update``) in one transaction: all or
+   nothing. Only what differs from Harbour is written, so importing the same file twice
+   changes nothing the second time (no updates, no episodes, no audit events).
 
 An empty cell never removes anything: it leaves what Harbour holds (on a new pupil, the
 default). So a file with fewer columns, or a CTF without a child's SEN record, cannot wipe what
 a teacher entered by hand.
 """
 
+import copy
 import csv
 import datetime as dt
 import hashlib
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from core.audit import audit_record
 from pupils.cohort import nc_year_for, nc_year_for_age, nc_year_label
 from pupils.ctf import MAX_CTF_BYTES, CtfError, CtfFile, ctf_read
-from pupils.models import EpisodeKind, LegalBasis, Pupil, SenStatus, Sex
+from pupils.models import CareEpisode, EpisodeKind, LegalBasis, Pupil, SenStatus, Sex
 from pupils.services import (
     care_episode_add,
     care_episode_update,
+    episode_problems,
     pupil_create,
+    pupil_problems,
     pupil_update,
 )
 from pupils.upn import normalise_upn, upn_problem
@@ -575,7 +580,7 @@ def _rows_from_ctf(ctf: CtfFile, *, name: str, sha256: str, today: dt.date) -> I
     return upload
 
 
-# --- Matching and applying ------------------------------------------------------------------
+# --- Matching, previewing and applying ----------------------------------------------------------
 
 CREATE = "create"
 UPDATE = "update"
@@ -600,6 +605,13 @@ _LABELS = {
     "responsible_authority": "Responsible authority",
 }
 
+# What a person who may not see the child's record is told instead of a reason that comes
+# from Harbour's record of that child (see ``imports.selectors``).
+RECORD_REASON = (
+    "What Harbour holds about this child does not allow this row. Ask the designated teacher "
+    "to check it"
+)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -615,6 +627,35 @@ class RowOutcome:
     changes: list[Change] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Where the file and Harbour's record disagree and Harbour keeps its own (shown, not
+    # applied): a CTF's "in care" for a child whose time in care has ended, and so on.
+    disagreements: list[str] = field(default_factory=list)
+    # The row matched a child Harbour already holds (by UPN), or was refused because of
+    # another child's record: what it shows then comes from the record, not only the file.
+    existing: bool = False
+    from_record: bool = False
+    pupil: Pupil | None = None  # the child matched, for the commit
+
+    @property
+    def file_reasons(self) -> list[str]:
+        """The reasons that come from the file alone (a bad date, a missing UPN)."""
+        return list(self.row.problems)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.row.label,
+            "upn": self.row.upn,
+            "name": self.row.name,
+            "action": self.action,
+            "changes": [[c.label, c.old, c.new] for c in self.changes],
+            "reasons": self.reasons,
+            "file_reasons": self.file_reasons,
+            "file_notes": list(self.row.notes),
+            "notes": self.notes,
+            "disagreements": self.disagreements,
+            "existing": self.existing,
+            "from_record": self.from_record,
+        }
 
 
 @dataclass
@@ -631,6 +672,10 @@ class ImportResult:
         return [o for o in self.outcomes if o.action == REFUSED]
 
     @property
+    def disagreeing(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes if o.disagreements]
+
+    @property
     def has_changes(self) -> bool:
         return any(o.action in (CREATE, UPDATE) for o in self.outcomes)
 
@@ -638,20 +683,94 @@ class ImportResult:
     def can_confirm(self) -> bool:
         return not self.refused and self.has_changes
 
+    def counts(self) -> dict[str, int]:
+        counts = {a: self.count(a) for a in (CREATE, UPDATE, UNCHANGED, REFUSED)}
+        counts["disagree"] = len(self.disagreeing)
+        return counts
+
     def summary(self, *, done: bool = False) -> str:
         """The counts, as "12 to create, 3 to update, 2 unchanged, 1 refused" or, once done,
         "12 created, 3 updated, 2 unchanged"."""
-        words = (
-            {CREATE: "created", UPDATE: "updated", UNCHANGED: "unchanged"}
-            if done
-            else {
-                CREATE: "to create",
-                UPDATE: "to update",
-                UNCHANGED: "unchanged",
-                REFUSED: "refused",
-            }
+        return counts_summary(self.counts(), done=done)
+
+
+def counts_summary(counts: dict[str, int], *, done: bool = False) -> str:
+    words = (
+        {CREATE: "created", UPDATE: "updated", UNCHANGED: "unchanged"}
+        if done
+        else {CREATE: "to create", UPDATE: "to update", UNCHANGED: "unchanged", REFUSED: "refused"}
+    )
+    text = ", ".join(f"{counts.get(action, 0)} {word}" for action, word in words.items())
+    if counts.get("disagree"):
+        text += f" ({counts['disagree']} disagree with Harbour)"
+    return text
+
+
+@dataclass
+class _RowPlan:
+    """What committing one row does, worked out without writing anything."""
+
+    outcome: RowOutcome
+    create: dict[str, Any] | None = None
+    update: dict[str, Any] | None = None
+    episode_add: dict[str, Any] | None = None
+    episode_update: tuple[CareEpisode, dict[str, Any]] | None = None
+
+
+@dataclass
+class _Known:
+    """What Harbour holds that the file's rows are matched against: loaded in a fixed number
+    of queries however long the file is."""
+
+    pupils: dict[str, Pupil]  # by UPN, each with ``episodes`` (every kind, newest first)
+    unnumbered: dict[tuple[str, str, dt.date], Pupil]  # pupils with no UPN
+    authorities: dict[str, VirtualSchool]
+
+
+def _known(school, upload: ImportFile) -> _Known:
+    upns = [row.upn for row in upload.rows if row.upn]
+    episodes = CareEpisode.objects.select_related("responsible_authority").order_by(
+        "-start_date", "-pk"
+    )
+    pupils = {
+        p.upn: p
+        for p in Pupil.objects.filter(school=school, upn__in=upns).prefetch_related(
+            Prefetch("care_episodes", queryset=episodes, to_attr="episodes")
         )
-        return ", ".join(f"{self.count(action)} {word}" for action, word in words.items())
+    }
+    unnumbered: dict[tuple[str, str, dt.date], Pupil] = {}
+    if any(not row.upn or row.upn not in pupils for row in upload.rows):
+        for twin in Pupil.objects.filter(school=school, upn="").order_by("pk"):
+            key = (twin.legal_forename.lower(), twin.legal_surname.lower(), twin.date_of_birth)
+            unnumbered.setdefault(key, twin)
+    codes = {row.episode.authority_code for row in upload.rows if row.episode}
+    authorities = {v.la_code: v for v in VirtualSchool.objects.filter(la_code__in=codes)}
+    return _Known(pupils=pupils, unnumbered=unnumbered, authorities=authorities)
+
+
+def pupils_import_preview(
+    *,
+    school,
+    upload: ImportFile,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[ImportResult, list[_RowPlan]]:
+    """What importing ``upload`` would do, row by row: reads Harbour (four queries, however
+    many rows) and writes nothing. The rules are those of ``pupils.services``
+    (``pupil_problems``, ``episode_problems``), so the preview refuses what the commit would."""
+    known = _known(school, upload)
+    plans = []
+    total = len(upload.rows)
+    for number, row in enumerate(upload.rows, start=1):
+        plans.append(
+            _plan_row(row, school=school, known=known, today=today, created=upload.created)
+        )
+        if progress and (number % PROGRESS_EVERY == 0 or number == total):
+            progress(number, total)
+    return ImportResult(upload=upload, outcomes=[p.outcome for p in plans]), plans
+
+
+PROGRESS_EVERY = 500
 
 
 def pupils_import(
@@ -664,29 +783,39 @@ def pupils_import(
     request: HttpRequest | None = None,
 ) -> ImportResult:
     """Apply ``upload`` to the school's pupils; keep the result only when ``commit`` is true
-    and no row is refused (all or nothing). With ``commit`` false it is the preview."""
+    and no row is refused (all or nothing). With ``commit`` false it is the preview, which
+    writes nothing at all."""
+    if not commit:
+        return pupils_import_preview(school=school, upload=upload, today=today)[0]
     with transaction.atomic():
-        upns = [row.upn for row in upload.rows if row.upn]
-        pupils = {p.upn: p for p in Pupil.objects.filter(school=school, upn__in=upns)}
-        codes = {row.episode.authority_code for row in upload.rows if row.episode}
-        authorities = {v.la_code: v for v in VirtualSchool.objects.filter(la_code__in=codes)}
-        outcomes = [
-            _apply_row(
-                row,
-                school=school,
-                by=by,
-                today=today,
-                pupil=pupils.get(row.upn),
-                authorities=authorities,
-                created=upload.created,
-                request=request,
-            )
-            for row in upload.rows
-        ]
-        result = ImportResult(upload=upload, outcomes=outcomes)
-        if not commit or result.refused or not result.has_changes:
-            transaction.set_rollback(True)
+        # The services lock each child's row and check again as they write, so a record
+        # changed since this preview refuses the row and the whole file is rolled back.
+        result, plans = pupils_import_preview(school=school, upload=upload, today=today)
+        if result.refused or not result.has_changes:
             return result
+        for plan in plans:
+            try:
+                _apply_plan(plan, school=school, by=by, today=today, request=request)
+            except ValidationError as error:
+                # The record changed between the preview and this write (another person saved
+                # the same child at the same moment): nothing of the file is kept.
+                transaction.set_rollback(True)
+                plan.outcome.action = REFUSED
+                plan.outcome.from_record = True
+                plan.outcome.reasons = [
+                    "Harbour's record of this child changed while the file was being imported: "
+                    + "; ".join(_messages(error))
+                ]
+                return result
+            except (IntegrityError, DataError):
+                transaction.set_rollback(True)
+                plan.outcome.action = REFUSED
+                plan.outcome.from_record = True
+                plan.outcome.reasons = [
+                    "Harbour could not save this row: it clashes with a record saved at the same "
+                    "moment. Upload the file again"
+                ]
+                return result
         audit_record(
             action="pupils.imported",
             actor=by,
@@ -705,101 +834,127 @@ def pupils_import(
         return result
 
 
-def _apply_row(
-    row: ImportRow,
-    *,
-    school,
-    by,
-    today: dt.date,
-    pupil: Pupil | None,
-    authorities: dict[str, VirtualSchool],
-    created: dt.date | None,
-    request: HttpRequest | None,
-) -> RowOutcome:
+def _apply_plan(plan: _RowPlan, *, school, by, today: dt.date, request) -> None:
+    row = plan.outcome.row
+    pupil = None
+    if plan.create is not None:
+        pupil = pupil_create(
+            school=school, by=by, today=today, upn=row.upn, request=request, **plan.create
+        )
+    elif plan.update:
+        pupil = pupil_update(
+            pupil=plan.outcome.pupil,  # type: ignore[arg-type]
+            by=by,
+            today=today,
+            request=request,
+            **plan.update,
+        )
+    if plan.episode_add is not None:
+        care_episode_add(
+            pupil=pupil or plan.outcome.pupil,  # type: ignore[arg-type]
+            by=by,
+            request=request,
+            **plan.episode_add,
+        )
+    if plan.episode_update is not None:
+        episode, updates = plan.episode_update
+        care_episode_update(episode=episode, by=by, request=request, **updates)
+
+
+def _plan_row(
+    row: ImportRow, *, school, known: _Known, today: dt.date, created: dt.date | None
+) -> _RowPlan:
+    pupil = known.pupils.get(row.upn) if row.upn else None
+    outcome = RowOutcome(
+        row, UNCHANGED, notes=list(row.notes), existing=pupil is not None, pupil=pupil
+    )
+    plan = _RowPlan(outcome)
     reasons = list(row.problems)
     authority = None
     if row.episode and row.episode.authority_code:
-        authority = authorities.get(row.episode.authority_code)
+        authority = known.authorities.get(row.episode.authority_code)
         if authority is None:
             reasons.append(
                 f"The local authority code {row.episode.authority_code} is not in Harbour's "
                 "Virtual School directory. Ask your school administrator to add that local "
                 "authority's Virtual School (Virtual Schools page), then upload the file again"
             )
-    if pupil is None and not reasons and (twin := _unnumbered_twin(school, row)):
+    if pupil is None and not reasons and (twin := _unnumbered_twin(known, row)):
+        outcome.from_record = True
         reasons.append(
             f"Harbour already has {twin.display_name}, born "
             f"{date_format(twin.date_of_birth, 'j F Y')}, with no UPN. Add this UPN to their "
             "record first, so the import updates them instead of adding the child twice"
         )
     if reasons:
-        return RowOutcome(row, REFUSED, reasons=reasons, notes=list(row.notes))
+        return _refuse(plan, reasons)
 
-    outcome = RowOutcome(row, UNCHANGED, notes=list(row.notes))
-    stage = ""
+    if pupil is None:
+        fields = dict(row.pupil)
+        nc_year = fields.pop("nc_year", None)
+        after = Pupil(school=school, upn=row.upn, **fields)
+        after.nc_year_offset = _nc_year_offset(after.date_of_birth, nc_year, today)
+        problems = pupil_problems(after, today=today, upn_holder=None)
+        if problems:
+            return _refuse(plan, list(problems.values()))
+        outcome.action = CREATE
+        outcome.changes = [Change(_LABELS[n], "", _shown(n, v)) for n, v in row.pupil.items()]
+        plan.create = dict(row.pupil)
+        episodes: list[CareEpisode] = []
+    else:
+        updates, changes = _pupil_updates(pupil, row.pupil, today)
+        after = copy.copy(pupil)
+        for name, value in updates.items():
+            if name != "nc_year":
+                setattr(after, name, value)
+        if "nc_year" in updates:
+            after.nc_year_offset = _nc_year_offset(after.date_of_birth, updates["nc_year"], today)
+        problems = pupil_problems(after, today=today, upn_holder=None)
+        if problems:
+            outcome.from_record = True
+            return _refuse(plan, list(problems.values()))
+        if updates:
+            outcome.action = UPDATE
+            outcome.changes = changes
+            plan.update = updates
+        episodes = list(pupil.episodes)  # type: ignore[attr-defined]
+
     try:
-        with transaction.atomic():
-            if pupil is None:
-                outcome.action = CREATE
-                outcome.changes = [
-                    Change(_LABELS[n], "", _shown(n, v)) for n, v in row.pupil.items()
-                ]
-                pupil = pupil_create(
-                    school=school, by=by, today=today, upn=row.upn, request=request, **row.pupil
-                )
-            else:
-                updates, changes = _pupil_updates(pupil, row.pupil, today)
-                if updates:
-                    outcome.action = UPDATE
-                    outcome.changes = changes
-                    pupil = pupil_update(
-                        pupil=pupil, by=by, today=today, request=request, **updates
-                    )
-            stage = "Status: "
-            episode_changes = _apply_episode(
-                row,
-                pupil,
-                outcome,
-                by=by,
-                authority=authority,
-                created=created,
-                today=today,
-                request=request,
-            )
-            if episode_changes and outcome.action == UNCHANGED:
-                outcome.action = UPDATE
-            outcome.changes += episode_changes
+        episode_changes = _plan_episode(
+            plan, after, episodes, authority=authority, created=created, today=today
+        )
     except ValidationError as error:
-        return RowOutcome(
-            row, REFUSED, reasons=[stage + m for m in _messages(error)], notes=outcome.notes
-        )
-    except (IntegrityError, DataError):
-        # The row's savepoint is rolled back. Most likely someone saved the same pupil at the
-        # same moment: the rules above passed, the database's constraints did not.
-        return RowOutcome(
-            row,
-            REFUSED,
-            reasons=[
-                "Harbour could not save this row: it clashes with a record saved at the same "
-                "moment. Upload the file again"
-            ],
-            notes=outcome.notes,
-        )
-    return outcome
+        outcome.from_record = outcome.existing
+        return _refuse(plan, ["Status: " + m for m in _messages(error)])
+    if episode_changes and outcome.action == UNCHANGED:
+        outcome.action = UPDATE
+    outcome.changes += episode_changes
+    return plan
 
 
-def _unnumbered_twin(school, row: ImportRow) -> Pupil | None:
+def _refuse(plan: _RowPlan, reasons: list[str]) -> _RowPlan:
+    plan.outcome.action = REFUSED
+    plan.outcome.reasons = reasons
+    plan.outcome.changes = []
+    plan.create = plan.update = plan.episode_add = plan.episode_update = None
+    return plan
+
+
+def _nc_year_offset(date_of_birth: dt.date, nc_year: int | None, today: dt.date) -> int:
+    return 0 if nc_year is None else nc_year - nc_year_for(date_of_birth, 0, today)
+
+
+def _unnumbered_twin(known: _Known, row: ImportRow) -> Pupil | None:
     """A pupil of the school with no UPN who looks like this row's child."""
     given = row.pupil
     if not all(given.get(n) for n in ("legal_forename", "legal_surname", "date_of_birth")):
         return None
-    return Pupil.objects.filter(
-        school=school,
-        upn="",
-        legal_forename__iexact=given["legal_forename"],
-        legal_surname__iexact=given["legal_surname"],
-        date_of_birth=given["date_of_birth"],
-    ).first()
+    key = (
+        given["legal_forename"].lower(),
+        given["legal_surname"].lower(),
+        given["date_of_birth"],
+    )
+    return known.unnumbered.get(key)
 
 
 def _messages(error: ValidationError) -> list[str]:
@@ -847,55 +1002,58 @@ def _pupil_updates(
     return updates, changes
 
 
-def _apply_episode(
-    row: ImportRow,
+def _check(episode: CareEpisode, pupil: Pupil, episodes: list[CareEpisode]) -> None:
+    problems = episode_problems(episode, pupil, others=episodes)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _plan_episode(
+    plan: _RowPlan,
     pupil: Pupil,
-    outcome: RowOutcome,
+    episodes: list[CareEpisode],
     *,
-    by,
     authority: VirtualSchool | None,
     created: dt.date | None,
     today: dt.date,
-    request: HttpRequest | None,
 ) -> list[Change]:
+    row, outcome = plan.outcome.row, plan.outcome
     episode = row.episode
-    in_care = pupil.care_episodes.filter(kind=EpisodeKind.IN_CARE)
+    in_care = [e for e in episodes if e.kind == EpisodeKind.IN_CARE]
     if episode is None:
-        current = in_care.filter(_current(created or today)).first()
+        current = next((e for e in in_care if _in_force_or_open(e, today)), None)
         if row.not_in_care and current:
-            outcome.notes.append(
+            outcome.disagreements.append(
                 f"The file says the child is not in care, but Harbour records them in care "
                 f"since {_day(current.start_date)}. Harbour has not changed that: if the time "
                 "in care has ended, record the end on the child's page."
             )
         return []
     if episode.start_date is None:
-        return _apply_ctf_in_care(
-            pupil,
-            outcome,
-            by=by,
-            authority=authority,
-            created=created,
-            today=today,
-            request=request,
+        return _plan_ctf_in_care(
+            plan, pupil, in_care, authority=authority, created=created, today=today
         )
 
-    existing = (
-        pupil.care_episodes.select_related("responsible_authority")
-        .filter(kind=episode.kind, start_date=episode.start_date)
-        .first()
+    existing = next(
+        (e for e in episodes if e.kind == episode.kind and e.start_date == episode.start_date),
+        None,
     )
     if existing is None:
-        care_episode_add(
-            pupil=pupil,
-            by=by,
+        new = CareEpisode(
             kind=episode.kind,
             start_date=episode.start_date,
             end_date=episode.end_date,
             legal_basis=episode.legal_basis,
             responsible_authority=authority,
-            request=request,
         )
+        _check(new, pupil, episodes)
+        plan.episode_add = {
+            "kind": episode.kind,
+            "start_date": episode.start_date,
+            "end_date": episode.end_date,
+            "legal_basis": episode.legal_basis,
+            "responsible_authority": authority,
+        }
         return [Change("Status", "", _episode_text(episode, authority))]
     updates: dict[str, Any] = {}
     if episode.end_date and existing.end_date != episode.end_date:
@@ -906,42 +1064,44 @@ def _apply_episode(
         updates["responsible_authority"] = authority
     if not updates:
         return []
+    after = copy.copy(existing)
+    for name, value in updates.items():
+        setattr(after, name, value)
+    _check(after, pupil, episodes)
+    plan.episode_update = (existing, updates)
     what = f"{EpisodeKind(existing.kind).label} from {_day(existing.start_date)}"
-    changes = [
+    return [
         Change(f"{what}: {_LABELS[n].lower()}", _shown(n, getattr(existing, n)), _shown(n, v))
         for n, v in updates.items()
     ]
-    care_episode_update(episode=existing, by=by, request=request, **updates)
-    return changes
 
 
-def _apply_ctf_in_care(
+def _in_force_or_open(episode: CareEpisode, on: dt.date) -> bool:
+    return episode.end_date is None or episode.in_force_on(on)
+
+
+def _plan_ctf_in_care(
+    plan: _RowPlan,
     pupil: Pupil,
-    outcome: RowOutcome,
+    in_care: list[CareEpisode],
     *,
-    by,
     authority: VirtualSchool | None,
     created: dt.date | None,
     today: dt.date,
-    request: HttpRequest | None,
 ) -> list[Change]:
-    """A CTF says the child is in care but not since when. When Harbour already has them in
-    care, that is the same time in care; otherwise it starts on the admission date, or failing
-    that the day the file was made, and the preview says so."""
-    current = (
-        pupil.care_episodes.select_related("responsible_authority")
-        .filter(_current(created or today), kind=EpisodeKind.IN_CARE)
-        .order_by("-start_date")
-        .first()
-    )
+    """A CTF says the child is in care but not since when. When Harbour has them in care now,
+    that is the same time in care. When Harbour records a time in care that has ended, the
+    two disagree and Harbour keeps its own. Otherwise the time in care starts on the admission
+    date, or failing that the day the file was made, marked as a guess (not confirmed) until
+    the designated teacher confirms it, and the preview says so."""
+    outcome = plan.outcome
+    current = next((e for e in in_care if _in_force_or_open(e, today)), None)
     if current is not None:
         recorded = current.responsible_authority
         if authority is None or recorded == authority:
             return []
         if recorded is None:
-            care_episode_update(
-                episode=current, by=by, responsible_authority=authority, request=request
-            )
+            plan.episode_update = (current, {"responsible_authority": authority})
             return [
                 Change(
                     f"In care from {_day(current.start_date)}: responsible authority",
@@ -949,11 +1109,19 @@ def _apply_ctf_in_care(
                     str(authority),
                 )
             ]
-        outcome.notes.append(
+        outcome.disagreements.append(
             f"The file says {authority.local_authority_name} looks after the child; Harbour "
             f"records {recorded.local_authority_name}. Harbour has not "
             "changed that: if the child has moved to another authority's care, record it on "
             "the child's page."
+        )
+        return []
+    if in_care:
+        ended = max(in_care, key=lambda e: e.end_date or dt.date.max)
+        outcome.disagreements.append(
+            f"The file says the child is in care, but Harbour records that their time in care "
+            f"ended on {_day(ended.end_date)}. Harbour has not changed that: if the child is "  # type: ignore[arg-type]
+            "in care again, add the new time in care on the child's page."
         )
         return []
     if pupil.admission_date:
@@ -962,29 +1130,31 @@ def _apply_ctf_in_care(
         start, why = created, "the day the file was made"
     else:
         start, why = today, "today, as the file does not say when it was made"
-    care_episode_add(
-        pupil=pupil,
-        by=by,
-        kind=EpisodeKind.IN_CARE,
-        start_date=start,
-        responsible_authority=authority,
-        notes=(
+    new = CareEpisode(kind=EpisodeKind.IN_CARE, start_date=start, responsible_authority=authority)
+    _check(new, pupil, in_care)
+    plan.episode_add = {
+        "kind": EpisodeKind.IN_CARE,
+        "start_date": start,
+        "responsible_authority": authority,
+        "start_date_confirmed": False,
+        "notes": (
             "Imported from a Common Transfer File, which gives no start date or legal basis: "
-            f"the start date is {why}."
+            f"the start date is {why}, not confirmed."
         ),
-        request=request,
-    )
+    }
     outcome.notes.append(
         f"The file says the child is in care but not since when: the time in care will start "
-        f"on {_day(start)}, {why}. The legal basis is not in the file either. Correct both "
-        "on the child's page when you know them."
+        f"on {_day(start)}, {why}, marked as not confirmed. No PEP reminder or notice counts "
+        "from it until the designated teacher confirms or corrects it on the child's page. "
+        "The legal basis is not in the file either."
     )
-    return [Change("Status", "", f"In care from {_day(start)}" + _authority_text(authority))]
-
-
-def _current(on: dt.date) -> Q:
-    """An episode open, or in force on ``on``."""
-    return Q(end_date__isnull=True) | Q(start_date__lte=on, end_date__gt=on)
+    return [
+        Change(
+            "Status",
+            "",
+            f"In care from {_day(start)} (not confirmed)" + _authority_text(authority),
+        )
+    ]
 
 
 def _day(value: dt.date) -> str:

@@ -201,6 +201,10 @@ class CareEpisode(models.Model):
         related_name="care_episodes",
     )
     notes = models.TextField(blank=True)
+    # False when Harbour guessed the start (a CTF says "in care" but not since when): the
+    # designated teacher sees it on the child's page, and no PEP notice counts from a guess
+    # until someone confirms or corrects the date (peps/reminders.py).
+    start_date_confirmed = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

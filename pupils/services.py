@@ -54,6 +54,7 @@ EPISODE_FIELDS = (
     "legal_basis",
     "responsible_authority",
     "notes",
+    "start_date_confirmed",
 )
 CONTACT_FIELDS = (
     "name",
@@ -169,19 +170,29 @@ def _nc_year_offset(date_of_birth: dt.date, nc_year: int | None, today: dt.date)
 
 
 def _check_pupil(pupil: Pupil, *, today: dt.date) -> None:
-    errors: dict[str, str] = {}
     pupil.upn = normalise_upn(pupil.upn)
+    holder = None
+    if pupil.upn and not upn_problem(pupil.upn):
+        holder = (
+            Pupil.objects.filter(school_id=pupil.school_id, upn=pupil.upn)
+            .exclude(pk=pupil.pk)
+            .first()
+        )
+    errors = pupil_problems(pupil, today=today, upn_holder=holder)
+    if errors:
+        raise ValidationError(errors)
+
+
+def pupil_problems(pupil: Pupil, *, today: dt.date, upn_holder: Pupil | None) -> dict[str, str]:
+    """What is wrong with ``pupil`` (unsaved changes included), without a query: the caller
+    passes the other pupil of the school holding its UPN, if any. The import's preview runs
+    this over a whole file against rows it loaded at once."""
+    errors: dict[str, str] = {}
     if pupil.upn:
         if problem := upn_problem(pupil.upn):
             errors["upn"] = problem
-        else:
-            twin = (
-                Pupil.objects.filter(school_id=pupil.school_id, upn=pupil.upn)
-                .exclude(pk=pupil.pk)
-                .first()
-            )
-            if twin:
-                errors["upn"] = f"{twin.display_name} already has this UPN at this school"
+        elif upn_holder is not None:
+            errors["upn"] = f"{upn_holder.display_name} already has this UPN at this school"
     if pupil.date_of_birth and pupil.date_of_birth > today:
         errors["date_of_birth"] = "The date of birth must be in the past"
     if pupil.admission_date and pupil.date_of_birth and pupil.admission_date <= pupil.date_of_birth:
@@ -191,8 +202,7 @@ def _check_pupil(pupil: Pupil, *, today: dt.date) -> None:
             "An annual review date applies only to a child with an EHC plan: "
             "choose EHC plan or leave the date empty"
         )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -274,9 +284,20 @@ def pupil_update(
 
 
 def _check_episode(episode: CareEpisode, pupil: Pupil) -> None:
+    others = CareEpisode.objects.filter(pupil=pupil, kind=EpisodeKind.IN_CARE).exclude(
+        pk=episode.pk
+    )
+    errors = episode_problems(episode, pupil, others=others)
+    if errors:
+        raise ValidationError(errors)
+
+
+def episode_problems(episode: CareEpisode, pupil: Pupil, *, others) -> dict[str, str]:
     """Refuse an episode that cannot be true: an end on or before its start, a legal basis
     that does not fit its kind, a start before the child was born, or an in-care episode that
-    overlaps another (a child is looked after by one authority at a time)."""
+    overlaps another (a child is looked after by one authority at a time). ``others`` are the
+    child's other episodes (any kind; only in care is compared), so the import's preview can
+    pass episodes it loaded at once."""
     errors: dict[str, str] = {}
     if episode.end_date is not None and episode.end_date <= episode.start_date:
         errors["end_date"] = (
@@ -298,10 +319,9 @@ def _check_episode(episode: CareEpisode, pupil: Pupil) -> None:
             else:
                 errors["legal_basis"] = f"{basis} does not fit {kind}: leave the legal basis empty"
     if episode.kind == EpisodeKind.IN_CARE and "end_date" not in errors:
-        others = CareEpisode.objects.filter(pupil=pupil, kind=EpisodeKind.IN_CARE).exclude(
-            pk=episode.pk
-        )
         for other in others:
+            if other.kind != EpisodeKind.IN_CARE or (other.pk and other.pk == episode.pk):
+                continue
             if _overlap(episode, other):
                 to = f"to {_day(other.end_date)}" if other.end_date else "with no end date"
                 errors["start_date"] = (
@@ -310,8 +330,7 @@ def _check_episode(episode: CareEpisode, pupil: Pupil) -> None:
                     "episode first"
                 )
                 break
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _overlap(a: CareEpisode, b: CareEpisode) -> bool:
@@ -331,6 +350,7 @@ def care_episode_add(
     legal_basis: str = "",
     responsible_authority=None,
     notes: str = "",
+    start_date_confirmed: bool = True,
     request: HttpRequest | None = None,
 ) -> CareEpisode:
     pupil = _lock(pupil)
@@ -342,6 +362,7 @@ def care_episode_add(
         legal_basis=legal_basis or "",
         responsible_authority=responsible_authority,
         notes=notes.strip(),
+        start_date_confirmed=start_date_confirmed,
         created_by=by,
     )
     _check_episode(episode, pupil)
@@ -366,9 +387,12 @@ def care_episode_update(
     request: HttpRequest | None = None,
     **changes: Any,
 ) -> CareEpisode:
-    """Correct an episode (its kind, dates, basis, authority or notes)."""
+    """Correct an episode (its kind, dates, basis, authority or notes). A person who saves
+    the start date has confirmed it, whether or not they changed it."""
     pupil = _lock(episode.pupil)
     episode = CareEpisode.objects.select_related("responsible_authority").get(pk=episode.pk)
+    if "start_date" in changes:
+        changes.setdefault("start_date_confirmed", True)
     before = _apply(episode, EPISODE_FIELDS, changes, service="care_episode_update")
     episode.legal_basis = episode.legal_basis or ""
     _check_episode(episode, pupil)

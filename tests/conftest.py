@@ -5,6 +5,8 @@ verified second factor at ``school``. ``other_school`` has its own designated te
 proving that one school never sees another's records.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.db import connection
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -106,3 +108,24 @@ def other_school_dt_client(make_client, other_school):
 def _fast_password_hashing(settings):
     # Real hashing costs about half a second a password; the tests sign in hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """``with run_tasks(): ...``: the Celery tasks the block queues with
+    ``transaction.on_commit`` run when it exits, in this process (Celery's eager mode on the
+    real app: real tasks and services on the test's database connection), as a worker would once
+    the request commits. tests/notifications/conftest.py has real workers for the broker path."""
+    from config.celery import app as celery_app
+
+    @contextmanager
+    def run():
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                yield callbacks
+        finally:
+            celery_app.conf.task_always_eager = eager
+
+    return run

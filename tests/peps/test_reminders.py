@@ -111,6 +111,27 @@ def test_an_unconfirmed_virtual_school_address_is_not_told_about_the_child(
     assert not OutboxMessage.objects.filter(recipient=cambridgeshire.email).exists()
 
 
+def test_a_guessed_start_of_care_sends_no_notice_until_a_person_confirms_it(
+    setting, cambridgeshire, teacher
+):
+    # A CTF said "in care" with no start date: the import guessed one (pupils.imports).
+    from pupils.services import care_episode_update
+
+    episode = setting.care_episodes.get()
+    type(episode).objects.filter(pk=episode.pk).update(start_date_confirmed=False)
+
+    pep_reminders_sweep(today=D(2027, 1, 18))
+
+    assert not OutboxMessage.objects.exists()
+    assert not PepReminder.objects.exists()
+
+    # The designated teacher confirms the date (saves it as it is on "Correct").
+    care_episode_update(episode=episode, by=teacher, start_date=episode.start_date)
+    pep_reminders_sweep(today=D(2027, 1, 18))
+
+    assert OutboxMessage.objects.filter(recipient=cambridgeshire.email).count() == 1
+
+
 def test_a_completed_pep_stops_the_reminders(setting, autumn):
     CompletedPepFactory(pupil=setting, term=autumn, meeting_date=D(2026, 12, 1))
     pep_reminders_sweep(today=D(2026, 12, 4))

@@ -7,17 +7,27 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-
 from accounts.roles import Role
 from pupils.models import EpisodeKind, LeavingTask
-from tests.factories import VirtualSchoolFactory
 from tests.matrix import COHORT, DSL_TEAM, EDITORS, Page
 from tests.pupil_factories import CareEpisodeFactory, ContactFactory, PupilFactory
 
 IMPORTERS = EDITORS | {Role.ADMINISTRATOR}
 IMPORT_CSV = Path(__file__).parent / "fixtures" / "pupils.csv"
+
+
+def _import_run(school) -> dict:
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        school=school,
+        kind="pupils",
+        file_name="roll.csv",
+        file_sha256="0" * 64,
+        today=dt.date(2026, 1, 15),
+        state=ImportRun.State.PREVIEWED,
+    )
+    return {"pk": run.pk}
 
 
 def _pupil(school) -> dict:
@@ -48,14 +58,6 @@ def _task(item: str) -> Callable[..., dict]:
     return make
 
 
-def _file_waiting(client, school) -> None:
-    """Upload a CSV as the signed-in user, so the preview has a file to show (a role that may
-    not import is refused here too, and then by the preview)."""
-    VirtualSchoolFactory(la_code="873", local_authority_name="Cambridgeshire")
-    upload = SimpleUploadedFile("pupils.csv", IMPORT_CSV.read_bytes(), content_type="text/csv")
-    client.post(reverse("pupil_imports:upload"), {"file": upload})
-
-
 PUPIL_PAGES = [
     Page("pupils:cohort", COHORT),
     Page("pupils:cohort_csv", COHORT),
@@ -71,10 +73,9 @@ PUPIL_PAGES = [
     Page("pupils:contact_end", EDITORS, record=_contact),
     Page("pupil_imports:upload", IMPORTERS),
     Page("pupil_imports:template", IMPORTERS),
-    Page("pupil_imports:preview", IMPORTERS, prepare=_file_waiting),
-    # Without a file waiting (or with a stale sha256) both redirect to the upload page.
-    Page("pupil_imports:confirm", IMPORTERS, method="post"),
-    Page("pupil_imports:cancel", IMPORTERS, method="post"),
+    # The shared import pages (imports.urls) for a pupil import run; confirm and cancel are
+    # POST only and proved in tests/pupils/test_import_views.py.
+    Page("imports:run", IMPORTERS, record=_import_run),
     Page(
         "pupils:leaving_task_complete",
         EDITORS,

@@ -197,6 +197,8 @@ def test_in_care_with_no_start_date_starts_on_the_day_the_file_was_made_for_a_ne
     )
     assert episode.responsible_authority == cambridgeshire
     assert "Common Transfer File" in episode.notes
+    # A guess, marked as one: no PEP reminder counts from it until a person confirms it.
+    assert episode.start_date_confirmed is False
 
 
 @pytest.mark.django_db
@@ -217,9 +219,13 @@ def test_in_care_with_no_start_date_starts_on_the_admission_date_when_harbour_ha
 
     [outcome] = result.outcomes
     assert outcome.action == UPDATE
-    assert [c.new for c in outcome.changes] == ["In care from 5 September 2023, Cambridgeshire"]
+    assert [c.new for c in outcome.changes] == [
+        "In care from 5 September 2023 (not confirmed), Cambridgeshire"
+    ]
     assert "start on 5 September 2023, the admission date" in outcome.notes[0]
-    assert pupil.care_episodes.get().start_date == dt.date(2023, 9, 5)
+    episode = pupil.care_episodes.get()
+    assert episode.start_date == dt.date(2023, 9, 5)
+    assert not episode.start_date_confirmed
 
 
 @pytest.mark.django_db
@@ -277,7 +283,7 @@ def test_another_authority_in_the_file_is_noted_not_changed(school, importer, ca
     assert outcome.action == UNCHANGED
     assert (
         "The file says Norfolk looks after the child; Harbour records Cambridgeshire"
-        in (outcome.notes[0])
+        in (outcome.disagreements[0])
     )
     assert norfolk.care_episodes.count() == 0
 
@@ -308,7 +314,48 @@ def test_a_file_saying_not_in_care_does_not_end_harbours_episode_but_says_so(sch
     [outcome] = run(school, importer, ctf(RUBY + not_in_care), commit=False).outcomes
 
     assert outcome.action == UNCHANGED
-    assert "Harbour records them in care since 10 January 2022" in outcome.notes[0]
+    assert "Harbour records them in care since 10 January 2022" in outcome.disagreements[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ended",
+    [
+        dt.date(2025, 10, 31),  # after the file was made (12 September 2025), before today
+        dt.date(2025, 6, 30),  # before the file was made
+    ],
+)
+def test_in_care_in_the_file_where_harbours_care_has_ended_is_a_disagreement(
+    school, importer, cambridgeshire, ended
+):
+    pupil = PupilFactory(
+        school=school,
+        upn="J873400025006",
+        legal_forename="Ruby",
+        legal_surname="Achterberg",
+        date_of_birth=dt.date(2014, 2, 14),
+        sex="F",
+    )
+    CareEpisodeFactory(
+        pupil=pupil,
+        start_date=dt.date(2022, 1, 10),
+        end_date=ended,
+        responsible_authority=cambridgeshire,
+    )
+
+    preview = run(school, importer, ctf(RUBY + in_care()), commit=False)
+
+    [outcome] = preview.outcomes
+    assert outcome.action == UNCHANGED
+    assert outcome.disagreements == [
+        "The file says the child is in care, but Harbour records that their time in care "
+        f"ended on {ended.day} {ended:%B %Y}. Harbour has not changed that: if the child is in "
+        "care again, add the new time in care on the child's page."
+    ]
+    assert preview.counts()["disagree"] == 1
+    assert "1 disagree with Harbour" in preview.summary()
+    run(school, importer, ctf(RUBY + in_care()))
+    assert pupil.care_episodes.count() == 1
 
 
 @pytest.mark.django_db

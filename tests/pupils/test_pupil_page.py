@@ -143,3 +143,24 @@ def test_a_care_episode_left_open_past_the_18th_birthday_is_flagged(dt_client, s
     with time_machine.travel(dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC), tick=False):
         html = " ".join(dt_client.get(url(adult)).content.decode().split())
     assert "still open after their 18th birthday on 10 March 2026" in html
+
+
+def test_a_guessed_start_of_care_is_shown_as_not_confirmed_until_the_teacher_confirms_it(
+    dt_client, pupil
+):
+    episode = CareEpisodeFactory(
+        pupil=pupil, kind=K.IN_CARE, start_date=D(2025, 9, 12), start_date_confirmed=False
+    )
+
+    page = dt_client.get(url(pupil)).content.decode()
+    assert "Not confirmed" in page
+    assert "Harbour guessed this date from an import" in page
+
+    # "Correct", saved with the date as it was, confirms it.
+    edit = reverse("pupils:episode_edit", args=[pupil.pk, episode.pk])
+    response = dt_client.post(edit, {"kind": "in_care", "start_date": "12/9/2025"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    episode.refresh_from_db()
+    assert episode.start_date_confirmed
+    assert "Not confirmed" not in dt_client.get(url(pupil)).content.decode()
