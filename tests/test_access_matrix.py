@@ -240,8 +240,8 @@ def test_the_matrix_passes_when_run_in_the_summer_holiday(client, school):
     for every role that may open it, each summer.) One allowed role a page keeps it quick."""
     august = dt.datetime(2027, 8, 11, 10, 0, tzinfo=MATRIX_DAY.tzinfo)  # a Wednesday
     with time_machine.travel(august):
-        for page in PAGES:
-            role = next(iter(sorted(page.allowed)))
+        for page in (p for p in PAGES if p.allowed):
+            role = sorted(page.allowed)[0]
             client.logout()
             status = _status(client, page, school, role=role).status_code
             assert status == page.expected_status(role), page.url_name

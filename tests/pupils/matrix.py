@@ -16,7 +16,7 @@ IMPORTERS = EDITORS | {Role.ADMINISTRATOR}
 IMPORT_CSV = Path(__file__).parent / "fixtures" / "pupils.csv"
 
 
-def _import_run(school) -> dict:
+def _import_run(school, *, can_commit: bool = False) -> dict:
     from imports.models import ImportRun
 
     run = ImportRun.objects.create(
@@ -26,8 +26,14 @@ def _import_run(school) -> dict:
         file_sha256="0" * 64,
         today=dt.date(2026, 1, 15),
         state=ImportRun.State.PREVIEWED,
+        can_commit=can_commit,
     )
     return {"pk": run.pk}
+
+
+def _import_run_ready(school) -> dict:
+    """A checked run with nothing refused, so confirming it is accepted (and redirects)."""
+    return _import_run(school, can_commit=True)
 
 
 def _pupil(school) -> dict:
@@ -74,8 +80,10 @@ PUPIL_PAGES = [
     Page("pupil_imports:upload", IMPORTERS),
     Page("pupil_imports:template", IMPORTERS),
     # The shared import pages (imports.urls) for a pupil import run; confirm and cancel are
-    # POST only and proved in tests/pupils/test_import_views.py.
+    # buttons (what they do is proved in tests/imports and tests/pupils/test_import_views.py).
     Page("imports:run", IMPORTERS, record=_import_run),
+    Page("imports:confirm", IMPORTERS, record=_import_run_ready, method="post"),
+    Page("imports:cancel", IMPORTERS, record=_import_run, method="post"),
     Page(
         "pupils:leaving_task_complete",
         EDITORS,
