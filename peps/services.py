@@ -120,11 +120,7 @@ def _audit(action: str, *, pep: PersonalEducationPlan, by, request=None, **chang
 
 
 def _in_care_during(pupil: Pupil, first: dt.date, last: dt.date) -> bool:
-    return (
-        pupil.care_episodes.filter(kind=IN_CARE, start_date__lte=last)
-        .exclude(end_date__lte=first)
-        .exists()
-    )
+    return pupil.care_episodes.filter(kind=IN_CARE).in_force_during(first, last).exists()
 
 
 # --- Starting and saving ---------------------------------------------------------------------

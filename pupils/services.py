@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 
 from accounts.models import Membership
 from core.audit import audit_record
+from pupils import periods
 from pupils.cohort import cohort_status, nc_year_for
 from pupils.models import (
     LEGAL_BASES_FOR_KIND,
@@ -278,7 +279,7 @@ def _check_episode(episode: CareEpisode, pupil: Pupil) -> None:
     that does not fit its kind, a start before the child was born, or an in-care episode that
     overlaps another (a child is looked after by one authority at a time)."""
     errors: dict[str, str] = {}
-    if episode.end_date is not None and episode.end_date <= episode.start_date:
+    if not periods.ends_after_start(episode.start_date, episode.end_date):
         errors["end_date"] = (
             f"The end date must be after the start date ({_day(episode.start_date)})"
         )
@@ -315,9 +316,8 @@ def _check_episode(episode: CareEpisode, pupil: Pupil) -> None:
 
 
 def _overlap(a: CareEpisode, b: CareEpisode) -> bool:
-    a_end = a.end_date or dt.date.max
-    b_end = b.end_date or dt.date.max
-    return a.start_date < b_end and b.start_date < a_end
+    """Some day is in both: then one of them is in force on the day the other starts."""
+    return a.in_force_on(b.start_date) or b.in_force_on(a.start_date)
 
 
 @transaction.atomic
@@ -396,7 +396,7 @@ def care_episode_end(
 
 def _check_contact(contact: Contact, pupil: Pupil) -> None:
     errors: dict[str, str] = {}
-    if contact.end_date is not None and contact.end_date <= contact.start_date:
+    if not periods.ends_after_start(contact.start_date, contact.end_date):
         errors["end_date"] = (
             f"The end date must be after the start date ({_day(contact.start_date)})"
         )
