@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from accounts.models import Membership
-from core.audit import audit_record
+from core.audit import audit_record, changed_fields, field_values
 from pupils import periods
 from pupils.cohort import cohort_status, nc_year_for
 from pupils.models import (
@@ -94,18 +94,6 @@ def _created(obj, fields) -> dict[str, list[Any]]:
     }
 
 
-def _changes(before: dict[str, Any], obj, fields) -> dict[str, list[Any]]:
-    return {
-        name: [before[name], getattr(obj, name)]
-        for name in fields
-        if before[name] != getattr(obj, name)
-    }
-
-
-def _snapshot(obj, fields) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
-
-
 def _lock(pupil: Pupil) -> Pupil:
     """Serialise changes to one child's record, so two people adding overlapping episodes at
     the same moment cannot both pass the overlap check."""
@@ -120,7 +108,7 @@ def _apply(obj, fields: tuple[str, ...], changes: dict[str, Any], *, service: st
     unknown = set(changes) - set(fields)
     if unknown:
         raise TypeError(f"{service} cannot change {', '.join(sorted(unknown))}")
-    before = _snapshot(obj, fields)
+    before = field_values(obj, fields)
     for name, value in changes.items():
         setattr(obj, name, value.strip() if isinstance(value, str) else value)
     return before
@@ -129,7 +117,7 @@ def _apply(obj, fields: tuple[str, ...], changes: dict[str, Any], *, service: st
 def _save_if_changed(obj, pupil: Pupil, fields, before: dict, action: str, by, request) -> None:
     """Save and audit ``obj`` only when a field really changed: a form saved as it was leaves
     no trace in the audit log."""
-    diff = _changes(before, obj, fields)
+    diff = changed_fields(before, obj, fields)
     if diff:
         obj.save()
         audit_record(
@@ -536,7 +524,7 @@ def pupil_leave(
     if errors:
         raise ValidationError(errors)
 
-    before = _snapshot(pupil, LEAVING_FIELDS)
+    before = field_values(pupil, LEAVING_FIELDS)
     pupil.leaving_date = leaving_date
     pupil.destination = destination
     pupil.destination_school_urn = urn
@@ -548,7 +536,7 @@ def pupil_leave(
         school=pupil.school,
         obj=pupil,
         pupil_id=pupil.pk,
-        changes=_changes(before, pupil, LEAVING_FIELDS),
+        changes=changed_fields(before, pupil, LEAVING_FIELDS),
         request=request,
     )
 
