@@ -2,6 +2,7 @@
 views call it when they show a sensitive record (a pupil, a concern, a PDF)."""
 
 import ipaddress
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -47,13 +48,25 @@ def _object_repr(obj: models.Model | None, pupil_id: int | None) -> str:
     return str(obj)[:200]
 
 
-def changed_fields(before: models.Model, after: models.Model, fields: list[str]) -> dict:
-    """``{"field": [old, new]}`` for each of ``fields`` whose value differs."""
-    return {
-        name: [getattr(before, name), getattr(after, name)]
-        for name in fields
-        if getattr(before, name) != getattr(after, name)
-    }
+Values = models.Model | Mapping[str, Any]
+
+
+def field_values(obj: Values, fields: Iterable[str]) -> dict[str, Any]:
+    """``{"field": value}`` for each of ``fields``: what ``obj`` says before it is changed."""
+    if isinstance(obj, Mapping):
+        return {name: obj[name] for name in fields}
+    return {name: getattr(obj, name) for name in fields}
+
+
+def changed_fields(before: Values, after: Values, fields: Iterable[str]) -> dict[str, Any]:
+    """``{"field": [old, new]}`` for each of ``fields`` whose value differs: the one way a
+    service works out what an edit changed. ``before`` and ``after`` are each a model instance
+    or a mapping of field to value (``field_values`` of the instance before it changed, or the
+    values a service is asked to set). A service that must not log the values (free text about
+    a child) logs ``list(changed_fields(...))``, the names alone."""
+    fields = list(fields)
+    old, new = field_values(before, fields), field_values(after, fields)
+    return {name: [old[name], new[name]] for name in fields if old[name] != new[name]}
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -143,7 +143,7 @@ def _care_status(pep: PersonalEducationPlan, day: dt.date) -> tuple[str, str]:
         return "Not recorded as in care", "Not recorded"
     basis = f", {current.get_legal_basis_display()}" if current.legal_basis else ""
     status = f"In care{basis}, since {current.start_date:%-d %B %Y}"
-    if current.end_date and current.end_date <= day:
+    if current.ended_by(day):
         status = (
             f"Was in care{basis}, {current.start_date:%-d %B %Y} to {current.end_date:%-d %B %Y}"
         )

@@ -49,6 +49,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pupils import periods
 from pupils.cohort import IN_CARE, Episode, eighteenth_birthday
 from schools.schooldays import SchoolCalendar, TermDates, TermDatesMissing
 
@@ -188,7 +189,7 @@ def care_spell_start(episodes: Iterable[Episode], on: dt.date) -> dt.date | None
 
 def _spell_on(episodes, on: dt.date) -> tuple[dt.date, dt.date | None] | None:
     for start, end in care_spells(episodes):
-        if start <= on and (end is None or on < end):
+        if periods.in_force_on(start, end, on):
             return start, end
     return None
 
@@ -197,12 +198,6 @@ def _latest_spell_by(episodes, on: dt.date) -> tuple[dt.date, dt.date | None] | 
     """The child's latest spell in care that began on or before ``on``, ended or not."""
     started = [spell for spell in care_spells(episodes) if spell[0] <= on]
     return started[-1] if started else None
-
-
-def _on_roll(child: ChildFacts, on: dt.date) -> bool:
-    joined = child.admission_date is None or child.admission_date <= on
-    still_there = child.leaving_date is None or child.leaving_date >= on
-    return joined and still_there
 
 
 # --- The rule --------------------------------------------------------------------------------
@@ -228,7 +223,7 @@ def term_pep_status(
     if spell is None:
         return _not_required(term, completed, meeting)
     spell_start, spell_end = spell
-    if spell_end is not None and spell_end <= term.first_day:
+    if periods.ended_by(spell_end, term.first_day):
         return _not_required(term, completed, meeting)  # out of care before the term began
     started = max(spell_start, child.admission_date or spell_start)
 
@@ -239,8 +234,8 @@ def term_pep_status(
     first_pep = first >= term.first_day
     deadline = first if first_pep else termly
     on = min(today, deadline)
-    in_care = spell_start <= on and (spell_end is None or on < spell_end)
-    if not in_care or not _on_roll(child, on):
+    in_care = periods.in_force_on(spell_start, spell_end, on)
+    if not in_care or not periods.on_roll_on(child.admission_date, child.leaving_date, on):
         return _not_required(term, completed, meeting)
     if child.date_of_birth is not None and deadline >= eighteenth_birthday(child.date_of_birth):
         return _not_required(term, completed, meeting, care_started=started)

@@ -467,7 +467,7 @@ def pep_compliance(
     for pupil in pupils:
         facts = child_facts(pupil, meetings.get(pupil.pk, {}))
         episodes = getattr(pupil, "in_care_episodes", [])
-        if _on_roll(pupil, today) and episodes_open_past_18(episodes, pupil.date_of_birth, today):
+        if pupil.on_roll_on(today) and episodes_open_past_18(episodes, pupil.date_of_birth, today):
             result.care_open_past_18.append(pupil)
         try:
             status = term_pep_status(
@@ -492,7 +492,7 @@ def pep_compliance(
         rows.sort(key=lambda r: (r.status.deadline, r.pupil.surname, r.pupil.forename))
     for rows in (result.on_time, result.late):
         rows.sort(key=lambda r: (r.pupil.surname, r.pupil.forename))
-    in_care_today = [p for p in pupils if _in_care_on(p, today) and _on_roll(p, today)]
+    in_care_today = [p for p in pupils if _in_care_on(p, today) and p.on_roll_on(today)]
     needing = pupils_needing_carer_sdq(in_care_today, today=today)
     result.needing_carer_sdq = [p for p in in_care_today if p.pk in needing]
     return result
@@ -505,12 +505,6 @@ def _previous_status(calendar, term, facts, today, rule) -> PepStatus | None:
         return term_pep_status(calendar=calendar, term=term, child=facts, today=today, rule=rule)
     except TermDatesMissing:
         return None  # the year before the school's first term dates
-
-
-def _on_roll(pupil: Pupil, day: dt.date) -> bool:
-    return (pupil.admission_date is None or pupil.admission_date <= day) and (
-        pupil.leaving_date is None or pupil.leaving_date >= day
-    )
 
 
 def _in_care_on(pupil: Pupil, day: dt.date) -> bool:

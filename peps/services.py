@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import audit_record, changed_fields
 from peps.models import (
     SCALE_VALUES,
     AttainmentRecord,
@@ -120,11 +120,7 @@ def _audit(action: str, *, pep: PersonalEducationPlan, by, request=None, **chang
 
 
 def _in_care_during(pupil: Pupil, first: dt.date, last: dt.date) -> bool:
-    return (
-        pupil.care_episodes.filter(kind=IN_CARE, start_date__lte=last)
-        .exclude(end_date__lte=first)
-        .exists()
-    )
+    return pupil.care_episodes.filter(kind=IN_CARE).in_force_during(first, last).exists()
 
 
 # --- Starting and saving ---------------------------------------------------------------------
@@ -205,7 +201,7 @@ def pep_update(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Per
         fields.get("meeting_date", pep.meeting_date),
         fields.get("next_meeting_date", pep.next_meeting_date),
     )
-    changed = [name for name, value in fields.items() if getattr(pep, name) != value]
+    changed = list(changed_fields(pep, fields, fields))  # the names: the values are about a child
     for name, value in fields.items():
         setattr(pep, name, value)
     pep.full_clean(exclude=["pupil", "term", "supersedes", "created_by", "completed_by"])
@@ -336,7 +332,7 @@ def target_update(*, target: PepTarget, by, request=None, **fields) -> PepTarget
     _check_target(fields)
     if "pp_plus_amount" in fields and fields["pp_plus_amount"] is None:
         fields["pp_plus_amount"] = Decimal("0")
-    changed = [name for name, value in fields.items() if getattr(target, name) != value]
+    changed = list(changed_fields(target, fields, fields))
     for name, value in fields.items():
         setattr(target, name, value)
     target.save()
@@ -803,7 +799,7 @@ def pep_settings_update(*, school, by, request=None, **fields) -> PepSettings:
     if unknown:
         raise TypeError(f"pep_settings_update() does not change {', '.join(sorted(unknown))}")
     settings, _ = PepSettings.objects.select_for_update().get_or_create(school=school)
-    before = {name: getattr(settings, name) for name in fields}
+    changes = changed_fields(settings, fields, fields)
     for name, value in fields.items():
         setattr(settings, name, value)
     settings.full_clean(exclude=["school"])
@@ -813,7 +809,7 @@ def pep_settings_update(*, school, by, request=None, **fields) -> PepSettings:
         actor=by,
         school=school,
         obj=settings,
-        changes={n: [before[n], v] for n, v in fields.items() if before[n] != v},
+        changes=changes,
         request=request,
     )
     return settings

@@ -82,11 +82,7 @@ def _to_pep(pep, anchor: str = ""):
 
 
 def _in_care_today(pupil, today) -> bool:
-    return (
-        pupil.care_episodes.filter(kind=IN_CARE, start_date__lte=today)
-        .exclude(end_date__lte=today)
-        .exists()
-    )
+    return pupil.care_episodes.filter(kind=IN_CARE).in_force_on(today).exists()
 
 
 # --- A child's PEPs --------------------------------------------------------------------------

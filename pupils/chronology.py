@@ -168,13 +168,13 @@ def pupil_entries(pupil, request: HttpRequest) -> list[ChronologyEntry]:
             if part
         )
         entries.append(ChronologyEntry(episode.start_date, "status", f"{kind} started", detail))
-        if episode.end_date and episode.end_date <= today:
+        if episode.ended_by(today):
             entries.append(ChronologyEntry(episode.end_date, "status", f"{kind} ended", detail))
     for contact in pupil.contacts.all():
         role = contact.get_kind_display()
         who = contact.person_name
         entries.append(ChronologyEntry(contact.start_date, "contact", f"{role}: {who}"))
-        if contact.end_date and contact.end_date <= today:
+        if contact.ended_by(today):
             entries.append(
                 ChronologyEntry(contact.end_date, "contact", f"{role} {who} no longer involved")
             )

@@ -39,6 +39,7 @@ from typing import Protocol, TypeVar
 
 from django.db import models
 
+from pupils import periods
 from pupils.models import EpisodeKind
 from schools.schooldays import academic_year_of
 
@@ -103,35 +104,45 @@ def cwsw_earliest_end(today: dt.date) -> dt.date:
     return six_years_ago + dt.timedelta(days=1)
 
 
+def cwsw_window_start(today: dt.date) -> dt.date:
+    """The first day of the 6 years before ``today``: a social-work episode in force on this day
+    or later keeps the child in the CWSW group (it ended on ``cwsw_earliest_end`` or later)."""
+    return cwsw_earliest_end(today) - dt.timedelta(days=1)
+
+
 def in_force(episode: Episode, day: dt.date) -> bool:
-    return episode.start_date <= day and (episode.end_date is None or day < episode.end_date)
+    return periods.in_force_on(episode.start_date, episode.end_date, day)
+
+
+def had_social_worker(episode: Episode, today: dt.date) -> bool:
+    """A care or plan episode in force on some day of the 6 years to ``today``."""
+    return episode.kind in SOCIAL_WORKER_KINDS and periods.in_force_during(
+        episode.start_date, episode.end_date, cwsw_window_start(today), today
+    )
 
 
 def cohort_status(episodes: Iterable[Episode], on: dt.date) -> CohortStatus:
     """The child's group on ``on`` from their episodes (any order)."""
-    started = [e for e in episodes if e.start_date <= on]
-    kinship = any(e.kind == KINSHIP_CARE and in_force(e, on) for e in started)
-    earliest_end = cwsw_earliest_end(on)
+    episodes = list(episodes)
+    kinship_now = [e for e in episodes if e.kind == KINSHIP_CARE and in_force(e, on)]
     candidates = [
         e
-        for e in started
-        if (e.kind in (IN_CARE, PREVIOUSLY_IN_CARE) and in_force(e, on))
-        or (e.kind in SOCIAL_WORKER_KINDS and (e.end_date is None or e.end_date >= earliest_end))
+        for e in episodes
+        if (e.kind in (IN_CARE, PREVIOUSLY_IN_CARE) and in_force(e, on)) or had_social_worker(e, on)
     ]
     if not candidates:
-        if kinship:
+        if kinship_now:
             # Ordered as deciding_rank orders episodes of one kind (pupils.selectors agrees).
-            episode = min(
-                (e for e in started if e.kind == KINSHIP_CARE and in_force(e, on)),
-                key=lambda e: deciding_rank(e, on),
-            )
+            episode = min(kinship_now, key=lambda e: deciding_rank(e, on))
             return CohortStatus(CohortGroup.KINSHIP, True, None, episode)
         return CohortStatus(CohortGroup.NONE, False, None, None)
     deciding = min(candidates, key=lambda e: deciding_rank(e, on))
     group = (CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW)[deciding_rank(deciding, on)[0]]
+    kinship = bool(kinship_now)
     leaves_on = None
     if group == CohortGroup.CWSW:
-        social_work = [e for e in started if e.kind in SOCIAL_WORKER_KINDS]
+        # The plans of the 6 years: an open plan is among them, and so is the last to end.
+        social_work = [e for e in episodes if had_social_worker(e, on)]
         ends = [e.end_date for e in social_work if e.end_date is not None]
         if len(ends) == len(social_work):  # no plan is open
             leaves_on = add_years(max(ends), CWSW_YEARS)

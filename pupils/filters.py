@@ -127,9 +127,7 @@ class CohortFilter(django_filters.FilterSet):
         # otherwise: both must apply when the filter's own field is empty too.
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("leavers"):
-            queryset = queryset.filter(
-                Q(leaving_date__isnull=True) | Q(leaving_date__gte=self.today)
-            )
+            queryset = queryset.not_left_by(self.today)
         if not self.form.cleaned_data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "name")
         return queryset

@@ -7,10 +7,12 @@ Status is a history, not a flag: the cohort group of a child on any date is deri
 Episodes and contacts follow one convention: each applies from its ``start_date`` up to, but
 not including, its ``end_date`` (the day it ended). A child whose care order ended on 14 March is
 not in care on 14 March; a new episode may start that same day. A pupil's ``leaving_date`` is
-different because the MIS and the CTF define it so: it is the last day on roll.
+different because the MIS and the CTF define it so: it is the last day on roll. Both rules are
+written once, in ``pupils.periods``; the querysets and methods here call them.
 """
 
 import datetime as dt
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +20,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from accounts.roles import Capability
+from pupils import periods
 from pupils.upn import validate_upn
 
 
@@ -49,9 +52,15 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
     def for_school(self, school) -> "PupilQuerySet":
         return self.filter(school=school)
 
-    def on_roll(self, today: dt.date) -> "PupilQuerySet":
-        """Still on roll on ``today`` (the leaving date is the last day on roll)."""
-        return self.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today))
+    def on_roll_on(self, day: dt.date) -> "PupilQuerySet":
+        """On roll on ``day``: admitted by then, and ``day`` is no later than the last day on
+        roll (``pupils.periods``)."""
+        return self.filter(periods.on_roll_on_q(day))
+
+    def not_left_by(self, day: dt.date) -> "PupilQuerySet":
+        """Everyone but those who had left by ``day``: the pupils on roll and those joining
+        later (the cohort list shows a child in care who starts next week)."""
+        return self.exclude(periods.has_left_q(day))
 
 
 class Pupil(models.Model):
@@ -122,8 +131,11 @@ class Pupil(models.Model):
             p for p in (self.legal_forename, self.middle_names, self.legal_surname) if p
         )
 
-    def has_left(self, today: dt.date) -> bool:
-        return self.leaving_date is not None and self.leaving_date < today
+    def has_left(self, day: dt.date) -> bool:
+        return periods.has_left(self.leaving_date, day)
+
+    def on_roll_on(self, day: dt.date) -> bool:
+        return periods.on_roll_on(self.admission_date, self.leaving_date, day)
 
 
 class EpisodeKind(models.TextChoices):
@@ -183,7 +195,37 @@ def _basis_fits_kind() -> Q:
     return fits
 
 
-class CareEpisode(models.Model):
+_P = TypeVar("_P", bound=models.Model)
+
+
+class PeriodQuerySet(models.QuerySet[_P]):
+    """Episodes and contacts: rows with a ``start_date`` and an ``end_date`` (the day it ended),
+    by the rule in ``pupils.periods``."""
+
+    def in_force_on(self, day: dt.date) -> "PeriodQuerySet[_P]":
+        return self.filter(periods.in_force_on_q(day))
+
+    def in_force_during(self, first: dt.date, last: dt.date) -> "PeriodQuerySet[_P]":
+        return self.filter(periods.in_force_during_q(first, last))
+
+
+class Period:
+    """The same rule on one row (``pupils.periods``)."""
+
+    start_date: dt.date
+    end_date: dt.date | None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return periods.in_force_on(self.start_date, self.end_date, day)
+
+    def in_force_during(self, first: dt.date, last: dt.date) -> bool:
+        return periods.in_force_during(self.start_date, self.end_date, first, last)
+
+    def ended_by(self, day: dt.date) -> bool:
+        return periods.ended_by(self.end_date, day)
+
+
+class CareEpisode(Period, models.Model):
     """One period of care or social-care involvement: in force from ``start_date`` up to (not
     including) ``end_date``; open while ``end_date`` is empty. Written only through
     ``pupils.services.care_episode_*``, which refuse overlaps and bases that do not fit."""
@@ -210,11 +252,13 @@ class CareEpisode(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PeriodQuerySet["CareEpisode"].as_manager()
+
     class Meta:
         ordering = ["-start_date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                condition=periods.ends_after_start_q(),
                 name="care_episode_ends_after_start",
             ),
             models.CheckConstraint(condition=_basis_fits_kind(), name="legal_basis_fits_kind"),
@@ -222,9 +266,6 @@ class CareEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {date_format(self.start_date, 'j F Y')}"
-
-    def in_force_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or day < self.end_date)
 
 
 class ContactKind(models.TextChoices):
@@ -235,7 +276,7 @@ class ContactKind(models.TextChoices):
     KEY_ADULT = "key_adult", "Key adult in school"
 
 
-class Contact(models.Model):
+class Contact(Period, models.Model):
     """A person around the child, for a period. The key adult is a member of the school's staff
     (``user``); everyone else is a name with contact details."""
 
@@ -265,11 +306,13 @@ class Contact(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PeriodQuerySet["Contact"].as_manager()
+
     class Meta:
         ordering = ["kind", "-start_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                condition=periods.ends_after_start_q(),
                 name="contact_ends_after_start",
             ),
             models.CheckConstraint(
@@ -285,9 +328,6 @@ class Contact(models.Model):
     @property
     def person_name(self) -> str:
         return self.user.full_name if self.user is not None else self.name
-
-    def in_force_on(self, day: dt.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or day < self.end_date)
 
 
 class LeavingTask(models.Model):

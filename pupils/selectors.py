@@ -36,12 +36,13 @@ from pupils.cohort import (
     CohortStatus,
     add_years,
     cohort_status,
-    cwsw_earliest_end,
+    cwsw_window_start,
     eighteenth_birthday,
     episodes_open_past_18,
     nc_year_for,
 )
 from pupils.models import CareEpisode, Contact, ContactKind, LeavingTask, Pupil
+from pupils.periods import in_force_during_q, in_force_on_q
 from schools.schooldays import academic_year_of
 
 GROUP_ORDER = [
@@ -53,18 +54,18 @@ GROUP_ORDER = [
 ]
 
 
-def _in_force(today: dt.date) -> Q:
-    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gt=today))
+def _had_social_worker(today: dt.date) -> Q:
+    """``pupils.cohort.had_social_worker``: a care or plan episode in force on some day of the
+    6 years to ``today``."""
+    return Q(kind__in=SOCIAL_WORKER_KINDS) & in_force_during_q(cwsw_window_start(today), today)
 
 
 def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
     """The episode that puts the child in their group, first: ordered as
     ``pupils.cohort.deciding_rank`` (in care, then previously in care, then the plans, then
     kinship care)."""
-    in_force = _in_force(today)
-    social_work = Q(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today) & (
-        Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today))
-    )
+    in_force = in_force_on_q(today)
+    social_work = _had_social_worker(today)
     relevant = (in_force & Q(kind__in=[IN_CARE, PREVIOUSLY_IN_CARE, KINSHIP_CARE])) | social_work
     return (
         CareEpisode.objects.filter(relevant, pupil=OuterRef("pk"))
@@ -99,22 +100,16 @@ def with_cohort(pupils: QuerySet[Pupil], *, today: dt.date) -> QuerySet[Pupil]:
     ``kinship_care``, ``nc_year``, ``authority_id``, ``authority_name``, ``key_adult_id``,
     ``key_adult_name`` and what ``leaves_cohort_on`` needs. All in the one query."""
     episodes = CareEpisode.objects.filter(pupil=OuterRef("pk"))
-    in_force = _in_force(today)
-    social_work = episodes.filter(kind__in=SOCIAL_WORKER_KINDS, start_date__lte=today)
+    in_force = in_force_on_q(today)
+    # The plans of the 6 years: an open plan is among them, and so is the last to end.
+    social_work = episodes.filter(_had_social_worker(today))
     group = Case(
         When(Exists(episodes.filter(in_force, kind=IN_CARE)), then=Value(CohortGroup.CIC.value)),
         When(
             Exists(episodes.filter(in_force, kind=PREVIOUSLY_IN_CARE)),
             then=Value(CohortGroup.CPIC.value),
         ),
-        When(
-            Exists(
-                social_work.filter(
-                    Q(end_date__isnull=True) | Q(end_date__gte=cwsw_earliest_end(today))
-                )
-            ),
-            then=Value(CohortGroup.CWSW.value),
-        ),
+        When(Exists(social_work), then=Value(CohortGroup.CWSW.value)),
         When(
             Exists(episodes.filter(in_force, kind=KINSHIP_CARE)),
             then=Value(CohortGroup.KINSHIP.value),
@@ -214,7 +209,7 @@ def pupil_record(pupil: Pupil, *, today: dt.date) -> PupilRecord:
     (the chronology reads the same prefetched rows)."""
     episodes = list(pupil.care_episodes.all())
     contacts = list(pupil.contacts.all())
-    current = [c for c in contacts if c.in_force_on(today) or c.start_date > today]
+    current = [c for c in contacts if not c.ended_by(today)]  # in force, or still to start
     return PupilRecord(
         pupil=pupil,
         today=today,

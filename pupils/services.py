@@ -15,7 +15,8 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from accounts.models import Membership
-from core.audit import audit_record
+from core.audit import audit_record, changed_fields, field_values
+from pupils import periods
 from pupils.cohort import cohort_status, nc_year_for
 from pupils.models import (
     LEGAL_BASES_FOR_KIND,
@@ -94,18 +95,6 @@ def _created(obj, fields) -> dict[str, list[Any]]:
     }
 
 
-def _changes(before: dict[str, Any], obj, fields) -> dict[str, list[Any]]:
-    return {
-        name: [before[name], getattr(obj, name)]
-        for name in fields
-        if before[name] != getattr(obj, name)
-    }
-
-
-def _snapshot(obj, fields) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
-
-
 def _lock(pupil: Pupil) -> Pupil:
     """Serialise changes to one child's record, so two people adding overlapping episodes at
     the same moment cannot both pass the overlap check."""
@@ -120,7 +109,7 @@ def _apply(obj, fields: tuple[str, ...], changes: dict[str, Any], *, service: st
     unknown = set(changes) - set(fields)
     if unknown:
         raise TypeError(f"{service} cannot change {', '.join(sorted(unknown))}")
-    before = _snapshot(obj, fields)
+    before = field_values(obj, fields)
     for name, value in changes.items():
         setattr(obj, name, value.strip() if isinstance(value, str) else value)
     return before
@@ -129,7 +118,7 @@ def _apply(obj, fields: tuple[str, ...], changes: dict[str, Any], *, service: st
 def _save_if_changed(obj, pupil: Pupil, fields, before: dict, action: str, by, request) -> None:
     """Save and audit ``obj`` only when a field really changed: a form saved as it was leaves
     no trace in the audit log."""
-    diff = _changes(before, obj, fields)
+    diff = changed_fields(before, obj, fields)
     if diff:
         obj.save()
         audit_record(
@@ -299,7 +288,7 @@ def episode_problems(episode: CareEpisode, pupil: Pupil, *, others) -> dict[str,
     child's other episodes (any kind; only in care is compared), so the import's preview can
     pass episodes it loaded at once."""
     errors: dict[str, str] = {}
-    if episode.end_date is not None and episode.end_date <= episode.start_date:
+    if not periods.ends_after_start(episode.start_date, episode.end_date):
         errors["end_date"] = (
             f"The end date must be after the start date ({_day(episode.start_date)})"
         )
@@ -334,9 +323,8 @@ def episode_problems(episode: CareEpisode, pupil: Pupil, *, others) -> dict[str,
 
 
 def _overlap(a: CareEpisode, b: CareEpisode) -> bool:
-    a_end = a.end_date or dt.date.max
-    b_end = b.end_date or dt.date.max
-    return a.start_date < b_end and b.start_date < a_end
+    """Some day is in both: then one of them is in force on the day the other starts."""
+    return a.in_force_on(b.start_date) or b.in_force_on(a.start_date)
 
 
 @transaction.atomic
@@ -420,7 +408,7 @@ def care_episode_end(
 
 def _check_contact(contact: Contact, pupil: Pupil) -> None:
     errors: dict[str, str] = {}
-    if contact.end_date is not None and contact.end_date <= contact.start_date:
+    if not periods.ends_after_start(contact.start_date, contact.end_date):
         errors["end_date"] = (
             f"The end date must be after the start date ({_day(contact.start_date)})"
         )
@@ -560,7 +548,7 @@ def pupil_leave(
     if errors:
         raise ValidationError(errors)
 
-    before = _snapshot(pupil, LEAVING_FIELDS)
+    before = field_values(pupil, LEAVING_FIELDS)
     pupil.leaving_date = leaving_date
     pupil.destination = destination
     pupil.destination_school_urn = urn
@@ -572,7 +560,7 @@ def pupil_leave(
         school=pupil.school,
         obj=pupil,
         pupil_id=pupil.pk,
-        changes=_changes(before, pupil, LEAVING_FIELDS),
+        changes=changed_fields(before, pupil, LEAVING_FIELDS),
         request=request,
     )
 

@@ -69,6 +69,7 @@ def cohort(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for pupil in page:
         pupil.leaves_cohort_on = leaves_cohort_on(pupil)
+        pupil.left = pupil.has_left(filterset.today)
     audit_record(
         action="cohort.viewed",
         request=request,
