@@ -364,7 +364,7 @@ ORM_COMPARISON = re.compile(rf"\b{_FIELD}__(?:lt|lte|gt|gte)\b")
 TEMPLATE_COMPARISON = re.compile(rf"\b{_FIELD}\s*[<>]")
 # The one definition, and the importer, which another branch is rewriting: it switches its
 # ``_current`` to ``pupils.periods`` on merge, and this entry goes.
-EXEMPT = {"pupils/periods.py", "pupils/imports.py"}
+EXEMPT = {"pupils/periods.py"}
 # Comparisons of these fields that are other rules, each with its reason.
 OTHER_RULES = {
     # In-care episodes with no gap between them are one spell (peps.due.care_spells).
