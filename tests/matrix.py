@@ -12,6 +12,12 @@ MANAGERS = frozenset({Role.HEADTEACHER, Role.ADMINISTRATOR})
 COHORT = frozenset({Role.DESIGNATED_TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 EDITORS = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
 DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+# Pages behind the capabilities of what comes next (tests/accounts/test_role_table.py keeps
+# these equal to accounts/roles.py): deciding a suspension or exclusion, approving PP+ spend,
+# raising a concern (a member of staff then reads only their own, core.access.for_school_or_own).
+DECIDERS = frozenset({Role.HEADTEACHER})
+PP_APPROVERS = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
+CONCERN_RAISERS = COHORT | {Role.STAFF}
 
 
 @dataclass(frozen=True)
