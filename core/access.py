@@ -85,7 +85,7 @@ def for_school_or_own(
     The caller still decides what the owner may do with it (read-only, for a concern):
     ``has_capability(request, full_capability)`` says which of the two reached it.
     """
-    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     if not has_capability(request, full_capability):
         if not request.user.is_authenticated:
             raise Http404
