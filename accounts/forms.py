@@ -20,6 +20,8 @@ CAPABILITY_PHRASES = {
     Capability.VIEW_COHORT: "see the cohort register and pupils' records",
     Capability.EDIT_PUPILS: "edit pupils, PEPs and PP+",
     Capability.EDIT_ATTENDANCE_EXCLUSIONS: "record attendance and exclusions",
+    Capability.DECIDE_EXCLUSION: "decide a suspension or permanent exclusion",
+    Capability.APPROVE_PP_SPEND: "approve PP+ spend",
     Capability.RAISE_CONCERN: "raise a concern",
     Capability.ACT_ON_CONCERNS: "read safeguarding concerns and act on them",
     Capability.VIEW_DASHBOARD: "see the dashboard",

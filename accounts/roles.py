@@ -22,7 +22,19 @@ class Role(models.TextChoices):
 class Capability(StrEnum):
     VIEW_COHORT = "view_cohort"  # the cohort register and a pupil's record
     EDIT_PUPILS = "edit_pupils"  # pupils, PEPs, PP+
+    # Attendance and the exclusions pathway up to the decision: the risk, the Virtual School
+    # consultation, the alternatives tried, provision and reintegration.
     EDIT_ATTENDANCE_EXCLUSIONS = "edit_attendance_exclusions"
+    # Decide a suspension or a permanent exclusion: only the headteacher may (School
+    # suspensions and permanent exclusions guidance 2024, "only the headteacher can suspend or
+    # permanently exclude").
+    DECIDE_EXCLUSION = "decide_exclusion"
+    # Approve PP+ spend. For a child previously in care the school holds the grant and the DT
+    # or the head approve; for a child in care the Virtual School head manages the grant and
+    # approves (by email, outside Harbour): the school records that approval, it does not give it.
+    APPROVE_PP_SPEND = "approve_pp_spend"
+    # Raise a concern, and read back (never change) the concerns one raised oneself: reached
+    # through ``core.access.for_school_or_own(..., full_capability=ACT_ON_CONCERNS)``.
     RAISE_CONCERN = "raise_concern"
     ACT_ON_CONCERNS = "act_on_concerns"  # read every concern and act on it
     VIEW_DASHBOARD = "view_dashboard"
@@ -46,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_COHORT,
             Capability.EDIT_PUPILS,
             Capability.EDIT_ATTENDANCE_EXCLUSIONS,
+            Capability.APPROVE_PP_SPEND,
             Capability.RAISE_CONCERN,
             Capability.VIEW_DASHBOARD,
             Capability.VIEW_GOVERNORS_REPORT,
@@ -53,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.DSL: frozenset(_DSL_TEAM),
     Role.DEPUTY_DSL: frozenset(_DSL_TEAM),
+    # Every capability, DECIDE_EXCLUSION being the head's alone.
     Role.HEADTEACHER: frozenset(Capability),
     Role.GOVERNOR: frozenset({Capability.VIEW_GOVERNORS_REPORT}),
     Role.STAFF: frozenset({Capability.RAISE_CONCERN}),

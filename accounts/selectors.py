@@ -11,6 +11,7 @@ from accounts.models import Membership, User
 from accounts.redaction import can_see_children, pupil_labels_for
 from accounts.roles import Role
 from core.models import AuditEvent
+from core.sensitivity import EXISTS_TEXT, Detail, marks_of, visible_detail
 from schools.models import School
 
 # The first word of an action names what the event is about. These are about the school's
@@ -66,12 +67,33 @@ def audit_rows_for(
     written before Harbour stopped storing it can hold a child's name or status); and of any
     event not about staff or the school, which fields changed but not what they now say.
     One query for the children's labels, however many rows.
+
+    An event about a record marked SAFEGUARDING (``core.sensitivity``: a concern) is cut by
+    ``visible_detail``: in full to those who may act on concerns; to one who sees children but
+    not concerns, the child and "a safeguarding record exists"; to anyone else (the
+    administrator), who did what and when, but no child, no record and no fields. The action's
+    name ("concern.viewed") stays: the log is overseen, and it names no child.
     """
     events = list(events)
     labels = pupil_labels_for(capabilities, school=school, pupil_ids=(e.pupil_id for e in events))
     sees_children = can_see_children(capabilities)
+    marks = marks_of(
+        (e.content_type.model_class() if e.content_type else None, e.object_id) for e in events
+    )
     rows = []
     for event in events:
+        model = event.content_type.model_class() if event.content_type else None
+        detail = visible_detail(marks[(model, event.object_id)], capabilities)
+        if detail is not Detail.FULL:
+            rows.append(
+                AuditRow(
+                    event=event,
+                    record=EXISTS_TEXT if detail is Detail.EXISTS else "",
+                    child=labels.get(event.pupil_id, "") if detail is Detail.EXISTS else "",
+                    change_lines=[],
+                )
+            )
+            continue
         full = sees_children or (
             event.pupil_id is None and event.action.split(".")[0] in _ABOUT_STAFF_OR_SCHOOL
         )

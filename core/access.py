@@ -14,7 +14,7 @@ from typing import TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -61,6 +61,54 @@ def for_school(request: HttpRequest, queryset: models.QuerySet[M] | type[M], **l
     school_path = lookup.pop("school_path", "school")
     qs = queryset.objects.all() if isinstance(queryset, type) else queryset
     return get_object_or_404(qs.filter(**{school_path: request.school}), **lookup)
+
+
+def for_school_or_own(
+    request: HttpRequest,
+    queryset: models.QuerySet[M] | type[M],
+    *,
+    full_capability: str,
+    owner_field: str = "raised_by",
+    **lookup,
+) -> M:
+    """Fetch one record of the user's current school that the user may open, or 404.
+
+    A user whose roles hold ``full_capability`` reaches every record of the school; anyone else
+    only the records whose ``owner_field`` is themselves (DESIGN.md: a member of staff reads
+    the concerns they raised, and nothing else of the record). Any other record is a 404, as
+    another school's is, so a colleague's concern does not even show that it exists::
+
+        concern = for_school_or_own(
+            request, Concern, full_capability=Capability.ACT_ON_CONCERNS, pk=pk
+        )
+
+    The caller still decides what the owner may do with it (read-only, for a concern):
+    ``has_capability(request, full_capability)`` says which of the two reached it.
+    """
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    if not has_capability(request, full_capability):
+        if not request.user.is_authenticated:
+            raise Http404
+        qs = qs.filter(**{owner_field: request.user})
+    return for_school(request, qs, **lookup)
+
+
+def school_records_or_own(
+    request: HttpRequest,
+    queryset: models.QuerySet[M] | type[M],
+    *,
+    full_capability: str,
+    owner_field: str = "raised_by",
+    school_path: str = "school",
+) -> models.QuerySet[M]:
+    """The list-page partner of ``for_school_or_own``: every record of the school for a user
+    holding ``full_capability``, only their own for anyone else."""
+    qs = school_records(request, queryset, school_path)
+    if has_capability(request, full_capability):
+        return qs
+    if not request.user.is_authenticated:
+        return qs.none()
+    return qs.filter(**{owner_field: request.user})
 
 
 def school_records(

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.sensitivity import Detail, Sensitivity, visible_detail
 from notifications.forms import OutboxFilterForm
 from notifications.models import OutboxMessage
 
@@ -21,10 +22,14 @@ class OutboxFilter(django_filters.FilterSet):
         fields = ["q", "state"]
         form = OutboxFilterForm
 
-    def __init__(self, *args, search_subjects: bool, **kwargs):
+    def __init__(self, *args, search_subjects: bool, capabilities=frozenset(), **kwargs):
         # Searching subjects for a name would tell a viewer who may not see children which
         # messages are about that child, so theirs searches recipients only.
         self.search_subjects = search_subjects
+        # Nor may a search find a message by a subject the viewer may not read in full.
+        self.hidden_subjects = [
+            mark for mark in Sensitivity if visible_detail(mark, capabilities) is not Detail.FULL
+        ]
         super().__init__(*args, **kwargs)
         if not search_subjects:
             self.filters["q"].label = "Recipient"
@@ -36,5 +41,5 @@ class OutboxFilter(django_filters.FilterSet):
             return queryset
         matches = Q(recipient__icontains=value)
         if self.search_subjects:
-            matches |= Q(subject__icontains=value)
+            matches |= Q(subject__icontains=value) & ~Q(sensitivity__in=self.hidden_subjects)
         return queryset.filter(matches)

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from core.sensitivity import Sensitivity
+
 
 class OutboxMessage(models.Model):
     """Every email Harbour sends. Services add a row inside their own transaction, so a message
@@ -42,6 +44,12 @@ class OutboxMessage(models.Model):
     # see children, without its subject (accounts.redaction).
     about_pupil_id = models.BigIntegerField(null=True, blank=True)
     template = models.CharField(max_length=100, blank=True)
+    # A message that tells of a safeguarding record (a concern raised) is SAFEGUARDING: the
+    # outbox shows its subject and body only to those who may act on concerns
+    # (core.sensitivity, notifications.selectors).
+    sensitivity = models.CharField(
+        max_length=16, choices=Sensitivity.choices, default=Sensitivity.ORDINARY
+    )
     # Saying the same thing twice is refused by the database: "pep-123-v2-virtual-school".
     dedupe_key = models.CharField(max_length=200, unique=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)

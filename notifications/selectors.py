@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 
 from accounts.models import User
 from accounts.redaction import can_see_children, pupil_labels_for
+from core.sensitivity import EXISTS_TEXT, Detail, visible_detail
 from notifications.models import OutboxMessage
 from schools.models import School
 
@@ -22,6 +23,7 @@ _LIST_FIELDS = (
     "about_label",
     "about_pupil_id",
     "template",
+    "sensitivity",
     "attachment_name",
     "attachment_type",
     "state",
@@ -81,23 +83,45 @@ def outbox_rows_for(
     subject, label or file name, any of which can name a child or their status: they read
     which email it is and the child as initials and a record number. One query for the
     children's labels, however many messages.
+
+    A message marked SAFEGUARDING (it tells of a concern) is cut further, by
+    ``core.sensitivity.visible_detail``: someone who may act on concerns reads it as above; one
+    who sees children but not concerns reads only that a safeguarding record exists and the
+    child; anyone else reads "Email from Harbour", with no child and no hint of what it was.
+    Its recipient, state and attempts stay, so the outbox can still be overseen.
     """
     messages = list(messages)
     labels = pupil_labels_for(
         capabilities, school=school, pupil_ids=(m.about_pupil_id for m in messages)
     )
-    if can_see_children(capabilities):
-        return [
-            OutboxRow(
-                message=m,
-                subject=m.subject,
-                about=m.about_label or labels.get(m.about_pupil_id, ""),
-                attachment=m.attachment_name,
-                shows_body=True,
+    sees_children = can_see_children(capabilities)
+    rows = []
+    for m in messages:
+        child = labels.get(m.about_pupil_id, "")
+        detail = visible_detail(m.sensitivity, capabilities)
+        if detail is Detail.FULL and sees_children:
+            rows.append(
+                OutboxRow(
+                    message=m,
+                    subject=m.subject,
+                    about=m.about_label or child,
+                    attachment=m.attachment_name,
+                    shows_body=True,
+                )
             )
-            for m in messages
-        ]
-    return [_redacted(m, labels.get(m.about_pupil_id, "")) for m in messages]
+        elif detail is Detail.FULL:
+            rows.append(_redacted(m, child))
+        elif detail is Detail.EXISTS:
+            rows.append(
+                OutboxRow(
+                    message=m, subject=EXISTS_TEXT, about=child, attachment="", shows_body=False
+                )
+            )
+        else:
+            rows.append(
+                OutboxRow(message=m, subject=_ANY_EMAIL, about="", attachment="", shows_body=False)
+            )
+    return rows
 
 
 def outbox_row_for(capabilities: Collection[str], *, school: School, message: OutboxMessage):

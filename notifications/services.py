@@ -26,6 +26,7 @@ from django.utils.html import escape
 from accounts.links import set_password_link
 from accounts.models import User
 from core.audit import audit_record
+from core.sensitivity import Sensitivity
 from notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -78,13 +79,16 @@ def message_queue(
     pupil: models.Model | None = None,
     attachment: Attachment | None = None,
     set_password_for: User | None = None,
+    sensitivity: str = Sensitivity.ORDINARY,
 ) -> OutboxMessage:
     """Add a message to the outbox, rendered from ``templates/emails/<template>_subject.txt``,
     ``<template>.txt`` and ``<template>.html``, and have a worker send it once the caller's
     transaction commits.
 
     Pass ``pupil`` when the message is about a child: the outbox shows them by name only to
-    staff who may see children, and as initials and a record number to anyone else.
+    staff who may see children, and as initials and a record number to anyone else. Pass
+    ``sensitivity=Sensitivity.SAFEGUARDING`` when it tells of a safeguarding record: only those
+    who may act on concerns then read its subject and body (``core.sensitivity``).
 
     ``dedupe_key`` names what the message is for ("pep-41-v2-virtual-school"); queueing the
     same key again returns the existing row and sends nothing more.
@@ -114,6 +118,7 @@ def message_queue(
         set_password_for=set_password_for,
         template=template,
         about_pupil_id=pupil.pk if pupil is not None else None,
+        sensitivity=sensitivity,
     )
     if set_password_for is not None and SET_PASSWORD_LINK not in message.body_text:
         raise ValueError(f"emails/{template}.txt has no {{{{ set_password_url }}}}")

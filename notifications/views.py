@@ -24,6 +24,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
         request.GET,
         queryset=school_records(request, selectors.outbox_messages()),
         search_subjects=can_see_children(request.capabilities),
+        capabilities=request.capabilities,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.outbox_rows_for(request.capabilities, school=request.school, messages=page)

@@ -35,11 +35,13 @@ already requires ``VIEW_COHORT``.
 
 Safeguarding
 ------------
-A source marks an entry ``restricted=True`` when it comes from a safeguarding record (a concern,
-its actions and outcome). ``chronology_for`` shows such an entry in full only to a viewer whose
-roles hold ``ACT_ON_CONCERNS`` (the DSL team and the head, DESIGN.md). Anyone else sees only
-its date and "A safeguarding record exists – speak to the DSL, <names>" with no detail and no
-link. The registry does this, not each source, so a new source cannot forget it.
+A source marks an entry ``sensitivity=Sensitivity.SAFEGUARDING`` (or ``restricted=True``, the
+older spelling of the same) when it comes from a safeguarding record (a concern, its actions
+and outcome). ``chronology_for`` asks ``core.sensitivity.visible_detail``, the one rule every
+page uses: a viewer whose roles hold ``ACT_ON_CONCERNS`` (the DSL team and the head) sees the
+entry in full; one who sees children but not concerns (the DT) sees only its date and "A
+safeguarding record exists – speak to the DSL, <names>" with no detail and no link; anyone else
+sees no entry at all. The registry does this, not each source, so a new source cannot forget it.
 """
 
 import datetime as dt
@@ -50,8 +52,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Capability, Role
-from core.access import has_capability
+from accounts.roles import Role
+from core.sensitivity import Detail, Sensitivity, visible_detail
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,12 @@ class ChronologyEntry:
     detail: str = ""
     url: str = ""
     # A safeguarding record: shown in full only to viewers who may act on concerns.
-    restricted: bool = False
+    sensitivity: str = Sensitivity.ORDINARY
+    restricted: bool = False  # the same as sensitivity=SAFEGUARDING
+
+    @property
+    def marked(self) -> str:
+        return Sensitivity.SAFEGUARDING if self.restricted else self.sensitivity
 
     @property
     def day(self) -> dt.date:
@@ -99,22 +106,25 @@ def registered_sources() -> dict[str, ChronologySource]:
 
 
 def chronology_for(pupil, request: HttpRequest) -> list[ChronologyEntry]:
-    """Every source's entries for ``pupil``, newest first, restricted entries hidden from a
-    viewer who may not act on concerns."""
+    """Every source's entries for ``pupil``, newest first, each cut to what the viewer may see
+    of it (``core.sensitivity.visible_detail``)."""
     entries = [entry for source in _SOURCES.values() for entry in source(pupil, request)]
-    if not has_capability(request, Capability.ACT_ON_CONCERNS):
-        entries = _withheld(entries, pupil)
+    entries = _as_seen_by(entries, pupil, getattr(request, "capabilities", frozenset()))
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
-def _withheld(entries: list[ChronologyEntry], pupil) -> list[ChronologyEntry]:
-    if not any(e.restricted for e in entries):
-        return entries
-    title = f"A safeguarding record exists – speak to {dsl_names(pupil.school)}"
-    return [
-        replace(e, kind="safeguarding", title=title, detail="", url="") if e.restricted else e
-        for e in entries
-    ]
+def _as_seen_by(entries: list[ChronologyEntry], pupil, capabilities) -> list[ChronologyEntry]:
+    seen: list[ChronologyEntry] = []
+    title = ""
+    for entry in entries:
+        detail = visible_detail(entry.marked, capabilities)
+        if detail is Detail.FULL:
+            seen.append(entry)
+        elif detail is Detail.EXISTS:
+            # One query for the names, and only when there is something to withhold.
+            title = title or f"A safeguarding record exists – speak to {dsl_names(pupil.school)}"
+            seen.append(replace(entry, kind="safeguarding", title=title, detail="", url=""))
+    return seen
 
 
 def dsl_names(school) -> str:

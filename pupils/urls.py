@@ -7,6 +7,7 @@ app_name = "pupils"
 urlpatterns = [
     path("", views.cohort, name="cohort"),
     path("cohort.csv", views.cohort_csv, name="cohort_csv"),
+    path("cohort.xlsx", views.cohort_xlsx, name="cohort_xlsx"),
     path("add/", views.pupil_add, name="pupil_add"),
     path("<int:pk>/", views.pupil, name="pupil"),
     path("<int:pk>/edit/", views.pupil_edit, name="pupil_edit"),

@@ -1,10 +1,8 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils import timezone
 from accounts.roles import Capability
 from core.access import requires
 from core.audit import audit_record
+from core.exports import Column, export_response
 from core.forms import saved
 from pupils import services
 from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil_for
@@ -87,69 +86,50 @@ def cohort(request):
     )
 
 
-CSV_COLUMNS = [
-    "UPN",
-    "Legal first name",
-    "Legal last name",
-    "Preferred first name",
-    "Preferred last name",
-    "Date of birth",
-    "Year group",
-    "Group",
-    "Kinship care",
-    "Leaves the cohort on",
-    "Responsible authority",
-    "Key adult",
-    "SEN",
-    "Free school meals",
-    "Admission date",
-    "Last day on roll",
+# The cohort download's columns, in CSV and XLSX alike (core.exports defuses formulas).
+COHORT_COLUMNS = [
+    Column("UPN", lambda p: p.upn, key=True),
+    Column("Legal first name", lambda p: p.legal_forename, key=True),
+    Column("Legal last name", lambda p: p.legal_surname, key=True),
+    Column("Preferred first name", lambda p: p.preferred_forename),
+    Column("Preferred last name", lambda p: p.preferred_surname),
+    Column("Date of birth", lambda p: p.date_of_birth),
+    Column("Year group", lambda p: nc_year_label(p.nc_year)),
+    Column("Group", lambda p: CohortGroup(p.cohort_group).label),
+    Column("Kinship care", lambda p: "Yes" if p.kinship_care else "No"),
+    Column("Leaves the cohort on", leaves_cohort_on),
+    Column("Responsible authority", lambda p: p.authority_name),
+    Column("Key adult", lambda p: p.key_adult_name),
+    Column("SEN", lambda p: p.get_sen_status_display()),
+    Column("Free school meals", lambda p: "Yes" if p.free_school_meals else "No"),
+    Column("Admission date", lambda p: p.admission_date),
+    Column("Last day on roll", lambda p: p.leaving_date),
 ]
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @requires(Capability.VIEW_COHORT)
 def cohort_csv(request):
+    return _cohort_export(request, "csv")
+
+
+@requires(Capability.VIEW_COHORT)
+def cohort_xlsx(request):
+    return _cohort_export(request, "xlsx")
+
+
+def _cohort_export(request, file_format: str):
     filterset = _cohort_filter(request)
-    today = filterset.today
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cohort-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for pupil in filterset.qs.iterator():
-        count += 1
-        leaves = leaves_cohort_on(pupil)
-        writer.writerow(
-            _cell(v)
-            for v in (
-                pupil.upn,
-                pupil.legal_forename,
-                pupil.legal_surname,
-                pupil.preferred_forename,
-                pupil.preferred_surname,
-                pupil.date_of_birth.isoformat(),
-                nc_year_label(pupil.nc_year),
-                CohortGroup(pupil.cohort_group).label,
-                "Yes" if pupil.kinship_care else "No",
-                leaves and leaves.isoformat(),
-                pupil.authority_name,
-                pupil.key_adult_name,
-                pupil.get_sen_status_display(),
-                "Yes" if pupil.free_school_meals else "No",
-                pupil.admission_date and pupil.admission_date.isoformat(),
-                pupil.leaving_date and pupil.leaving_date.isoformat(),
-            )
-        )
+    response, count = export_response(
+        request,
+        COHORT_COLUMNS,
+        filterset.qs.iterator(),
+        filename=f"cohort-{filterset.today:%Y-%m-%d}",
+        file_format=file_format,
+    )
     audit_record(
         action="cohort.exported",
         request=request,
-        changes=filterset.audit_changes() | {"pupils": count},
+        changes=filterset.audit_changes() | {"pupils": count, "format": file_format},
     )
     return response
 

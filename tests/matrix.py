@@ -22,6 +22,12 @@ MANAGERS = frozenset({Role.HEADTEACHER, Role.ADMINISTRATOR})
 COHORT = frozenset({Role.DESIGNATED_TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 EDITORS = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
 DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+# Pages behind the capabilities of what comes next (tests/accounts/test_role_table.py keeps
+# these equal to accounts/roles.py): deciding a suspension or exclusion, approving PP+ spend,
+# raising a concern (a member of staff then reads only their own, core.access.for_school_or_own).
+DECIDERS = frozenset({Role.HEADTEACHER})
+PP_APPROVERS = frozenset({Role.DESIGNATED_TEACHER, Role.HEADTEACHER})
+CONCERN_RAISERS = COHORT | {Role.STAFF}
 
 # Wednesday 14 October 2026, mid-morning: a school day in the autumn term (before half term)
 # of both tests.factories.add_year(school, 2026) and the demo's term dates

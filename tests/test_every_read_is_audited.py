@@ -3,14 +3,18 @@ one read event for that child, and a list of children writes one event for the l
 
 Which pages show a child is not declared anywhere a new page could forget it: every child of
 the school is renamed to a marker before the request, and a page shows a child when the
-child's marker is in what it returns (HTML, CSV, or the text of a PDF). A new page that shows
-a child without recording the read fails here.
+child's marker is in what it returns (HTML, CSV, the cells of an XLSX or the text of a PDF). A
+new page that shows a child without recording the read fails here.
 """
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.exports import XLSX_TYPE
 from core.models import AuditEvent
 from core.pdf import pdf_text
 from peps.access import pep_for
@@ -43,6 +47,9 @@ def _mark_children(school) -> dict[int, tuple[str, str]]:
 def _text(response) -> str:
     if response["Content-Type"].startswith("application/pdf"):
         return pdf_text(response.content)
+    if response["Content-Type"] == XLSX_TYPE:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        return " ".join(str(c.value) for row in sheet.iter_rows() for c in row)
     return response.content.decode()
 
 

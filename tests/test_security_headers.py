@@ -16,7 +16,7 @@ from tests.pupil_factories import PupilFactory
 from tests.test_access_matrix import OPENABLE_PAGES, open_as_allowed
 
 # Files, not pages: they carry no policy (it governs what a page loads and runs).
-DOWNLOADS = {"pupils:cohort_csv", "peps:pep_pdf", "pupil_imports:template"}
+DOWNLOADS = {"pupils:cohort_csv", "pupils:cohort_xlsx", "peps:pep_pdf", "pupil_imports:template"}
 
 POLICY = {
     "default-src": {"'self'"},

@@ -67,6 +67,7 @@ def _task(item: str) -> Callable[..., dict]:
 PUPIL_PAGES = [
     Page("pupils:cohort", COHORT),
     Page("pupils:cohort_csv", COHORT),
+    Page("pupils:cohort_xlsx", COHORT),
     Page("pupils:pupil_add", EDITORS),
     Page("pupils:pupil", COHORT, record=_pupil),
     Page("pupils:pupil_edit", EDITORS, record=_pupil),

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
+from accounts.roles import Capability, Role
 from pupils import chronology
 from pupils.chronology import ChronologyEntry, chronology_for, register
 from pupils.models import EpisodeKind as K
@@ -49,7 +49,6 @@ def test_entries_from_every_source_are_merged_newest_first(pupil, concerns_sourc
         pupil=pupil, kind=K.CHILD_IN_NEED_PLAN, start_date=D(2024, 1, 8), end_date=D(2025, 5, 1)
     )
     ContactFactory(pupil=pupil, name="Dan Price", start_date=D(2025, 3, 4))
-    from accounts.roles import Capability
 
     entries = chronology_for(pupil, FakeRequest(Capability.ACT_ON_CONCERNS))
     titles = [e.title for e in entries]
@@ -68,7 +67,7 @@ def test_restricted_entries_are_withheld_from_a_viewer_who_may_not_act_on_concer
 ):
     member(school, Role.DSL, full_name="Tom Okafor")
     member(school, Role.DEPUTY_DSL, full_name="Grace Lewis")
-    entries = chronology_for(pupil, FakeRequest())
+    entries = chronology_for(pupil, FakeRequest(Capability.VIEW_COHORT))
     withheld = next(e for e in entries if e.kind == "safeguarding")
     assert withheld.title == (
         "A safeguarding record exists – speak to the DSL, Tom Okafor, or a deputy DSL, Grace Lewis"
@@ -96,7 +95,7 @@ def test_the_head_sees_restricted_entries_in_full(head_client, pupil, concerns_s
 
 
 def test_a_school_without_a_dsl_still_says_who_to_ask(pupil, concerns_source):
-    entries = chronology_for(pupil, FakeRequest())
+    entries = chronology_for(pupil, FakeRequest(Capability.VIEW_COHORT))
     assert any("designated safeguarding lead" in e.title for e in entries)
 
 
