@@ -95,18 +95,19 @@ def test_an_unknown_kind_is_refused_when_asked_for_not_in_the_worker(school):
         report_run_request(school=school, kind="no_such_report", parameters={}, by=None)
 
 
-def test_the_run_page_reloads_itself_until_the_document_is_ready(dt_client, school):
+def test_the_run_page_checks_again_until_the_document_is_ready(dt_client, school):
     run = request_note(school)
     url = reverse("core:report_run", args=[run.pk])
     waiting = dt_client.get(url).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in waiting
+    assert 'src="/static/report_run.js"' in waiting
+    assert 'data-poll="2"' in waiting
     assert '<progress id="run-progress"' in waiting
     # Not ready: the download leads back to the page.
     download = dt_client.get(reverse("core:report_run_download", args=[run.pk]))
     assert download["Location"] == url
     report_run_render(run_pk=run.pk)
     ready = dt_client.get(url).content.decode()
-    assert "http-equiv" not in ready
+    assert "report_run.js" not in ready
     assert reverse("core:report_run_download", args=[run.pk]) in ready
 
 
@@ -114,7 +115,7 @@ def test_a_failed_run_stops_reloading_and_says_so(dt_client, school):
     run = request_note(school, fail=True)
     report_run_render(run_pk=run.pk)
     page = dt_client.get(reverse("core:report_run", args=[run.pk])).content.decode()
-    assert "http-equiv" not in page
+    assert "report_run.js" not in page
     assert "The document could not be made" in page
 
 

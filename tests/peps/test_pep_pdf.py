@@ -136,12 +136,12 @@ def test_the_pdf_is_made_by_the_worker_and_its_download_is_audited(client, schoo
     assert response["Location"] == reverse("core:report_run", args=[run.pk])
     progress = client.get(response["Location"])
     assert progress["Content-Type"].startswith("text/html")
-    assert '<meta http-equiv="refresh" content="2">' in progress.content.decode()
+    assert 'src="/static/report_run.js"' in progress.content.decode()
     assert not AuditEvent.objects.filter(action="pep.pdf_downloaded").exists()
 
     render_report_runs()
     ready = client.get(response["Location"]).content.decode()
-    assert 'http-equiv="refresh"' not in ready
+    assert "report_run.js" not in ready
     download_url = reverse("core:report_run_download", args=[run.pk])
     assert download_url in ready
     response = client.get(download_url)
