@@ -296,6 +296,8 @@ LOGGING = {
 # an administrator can pause an entry from the Django admin.
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush", "schedule": 60.0},
+    # Report runs whose task was lost or whose worker stopped mid-render (core/report_runs.py).
+    "report-runs-flush": {"task": "core.tasks.report_runs_flush", "schedule": 120.0},
     # Before the school day starts: PEPs due, due today and overdue (peps/reminders.py).
     "pep-reminders": {
         "task": "peps.tasks.pep_reminders_sweep",

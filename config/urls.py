@@ -18,6 +18,7 @@ urlpatterns = [
     path("pupils/", include("pupils.urls")),
     path("peps/", include("peps.urls")),
     path("outbox/", include("notifications.urls")),
+    path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -42,8 +42,11 @@ with ``templates/peps/pep_pdf.html``::
     {% extends "reports/pdf_base.html" %}
     {% block document %}<section>...{{ pep.pupil_name }}...</section>{% endblock %}
 
-The view that serves it checks access, writes the audit event (every read of a PDF is
-audited, DESIGN.md) and returns the bytes with ``Content-Type: application/pdf``.
+Every PDF is tagged PDF/UA-1 (``PDF_VARIANT``), with the document's title and language.
+
+Rendering takes about half a second a page, so it never happens inside a request: a document
+is a report run (``core.report_runs``), rendered by a Celery worker and downloaded from the
+run's page, which writes the audit event (every read of a PDF is audited, DESIGN.md).
 
 External fetching is off: these documents carry children's data and are rendered on the
 server, so a stray ``<img src="http://...">`` or ``file:///...`` in a template or in
@@ -65,6 +68,11 @@ from weasyprint.urls import URLFetcher
 logger = logging.getLogger(__name__)
 
 REQUIRED_CONTEXT = ("school_name", "document_title")
+# Schools are public bodies under the Public Sector Bodies (Websites and Mobile Applications)
+# Accessibility Regulations 2018, so every document Harbour writes is tagged PDF/UA-1: a screen
+# reader gets the headings, tables and reading order. The title and language come from
+# ``reports/pdf_base.html`` (``<title>`` and ``<html lang="en-GB">``).
+PDF_VARIANT = "pdf/ua-1"
 
 
 class DataOnlyURLFetcher(URLFetcher):
@@ -96,7 +104,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
             "the page header shows them."
         )
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
 
 
 def pdf_text(pdf: bytes) -> str:

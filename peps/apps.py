@@ -6,4 +6,7 @@ class PepsConfig(AppConfig):
     verbose_name = "Personal Education Plans"
 
     def ready(self):
-        from peps import chronology  # noqa: F401  (registers the "peps" chronology source)
+        from peps import (
+            chronology,  # noqa: F401  (registers the "peps" chronology source)
+            report_kinds,  # noqa: F401  (registers the "pep_pdf" report run)
+        )

@@ -24,8 +24,9 @@ and a PEP held last term should not read as completed on the day the demo was lo
 Running it again changes nothing: a child who already has a PEP or an SDQ is left alone. Every
 name and word in it is invented.
 
-Each completed PEP is queued for the child's Virtual School, and the demo's children point at
-the Virtual School directory, whose addresses are real. ``make run`` writes mail to files, so
+Each completed PEP's PDF is queued as a report run that the worker makes and then sends to the
+child's Virtual School; the demo's children point at the Virtual School directory, whose
+addresses are real. ``make run`` writes mail to files, so
 nothing leaves the machine; ``manage.py load_demo`` refuses to run where email is delivered.
 """
 

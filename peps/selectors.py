@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from core.models import ReportRun
 from peps.due import (
     ChildFacts,
     PepRule,
@@ -509,3 +510,27 @@ def _previous_status(calendar, term, facts, today, rule) -> PepStatus | None:
 
 def _in_care_on(pupil: Pupil, day: dt.date) -> bool:
     return any(e.in_force_on(day) for e in getattr(pupil, "in_care_episodes", []))
+
+
+# The report run kind of a PEP's PDF (registered in peps/report_kinds.py).
+PEP_PDF = "pep_pdf"
+
+
+def pep_pdf_run(pep: PersonalEducationPlan, *, lock: bool = False) -> ReportRun | None:
+    """The latest run making or holding ``pep``'s PDF that has not failed (without the file)."""
+    runs = ReportRun.objects.filter(
+        school_id=pep.pupil.school_id, kind=PEP_PDF, parameters__pep=pep.pk
+    ).exclude(state=ReportRun.State.FAILED)
+    if lock:
+        runs = runs.select_for_update()
+    return runs.defer("content").order_by("-created_at", "-pk").first()
+
+
+def pep_pdf_failed(pep: PersonalEducationPlan) -> bool:
+    """Whether a run making ``pep``'s PDF has failed (its page offers to try again)."""
+    return ReportRun.objects.filter(
+        school_id=pep.pupil.school_id,
+        kind=PEP_PDF,
+        parameters__pep=pep.pk,
+        state=ReportRun.State.FAILED,
+    ).exists()

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record, changed_fields
+from core.models import ReportRun
+from core.report_runs import report_run_content, report_run_request
 from peps.models import (
     SCALE_VALUES,
     AttainmentRecord,
@@ -31,7 +33,7 @@ from peps.models import (
     TargetReview,
 )
 from peps.sdq import Informant, SdqScales, validate_scales
-from peps.selectors import age_on, startable_terms, targets_to_review
+from peps.selectors import PEP_PDF, age_on, pep_pdf_run, startable_terms, targets_to_review
 from pupils.cohort import IN_CARE
 from pupils.models import Pupil
 from schools.models import same_address
@@ -503,8 +505,9 @@ def _and(items: list[str]) -> str:
 def pep_complete(
     *, pep: PersonalEducationPlan, by, today: dt.date, request=None
 ) -> PersonalEducationPlan:
-    """Complete and lock ``pep``; a correction supersedes the version it corrects. The PDF
-    goes to the child's Virtual School through the outbox once this commits."""
+    """Complete and lock ``pep``; a correction supersedes the version it corrects. Once this
+    commits, a worker makes the PDF (a report run) and queues it for the child's Virtual
+    School through the outbox: nothing is rendered inside this locked transaction."""
     _lock_draft(pep)
     problems = completion_problems(pep, today=today)
     if problems:
@@ -527,8 +530,41 @@ def pep_complete(
         targets=pep.targets.count(),
         pp_plus_requested=sum(t.pp_plus_amount for t in pep.targets.all()),
     )
-    _send_to_virtual_school(pep, by=by, request=request)
+    # The PDF is made by a worker once this commits, then sent (``peps.report_kinds``).
+    _pep_pdf_request(pep, by=by, send=True, request=request)
     return pep
+
+
+def _pep_pdf_request(pep: PersonalEducationPlan, *, by, send: bool, request=None) -> ReportRun:
+    parameters: dict = {"pep": pep.pk}
+    if send:
+        parameters["send"] = True
+    return report_run_request(
+        school=pep.pupil.school,
+        kind=PEP_PDF,
+        parameters=parameters,
+        by=by,
+        pupil_id=pep.pupil_id,
+        request=request,
+    )
+
+
+@transaction.atomic
+def pep_pdf_request(*, pep: PersonalEducationPlan, by, request=None) -> ReportRun:
+    """The run that makes ``pep``'s PDF for someone to download. A completed version never
+    changes, so its PDF is made once and the run is reused; a draft's PDF is made afresh
+    each time, showing the draft as it is now."""
+    if pep.is_locked:
+        run = pep_pdf_run(pep)
+        if run is not None:
+            return run
+    return _pep_pdf_request(pep, by=by, send=False, request=request)
+
+
+def pep_pdf_sending(pep: PersonalEducationPlan) -> bool:
+    """Whether ``pep``'s PDF is being made to be sent to the Virtual School once made."""
+    run = pep_pdf_run(pep)
+    return bool(run and not run.is_finished and run.parameters.get("send"))
 
 
 def virtual_school_for(pep: PersonalEducationPlan):
@@ -568,12 +604,12 @@ def pep_sent_message(pep: PersonalEducationPlan):
     return OutboxMessage.objects.filter(dedupe_key=pep_dedupe_key(pep)).first()
 
 
-def _send_to_virtual_school(pep: PersonalEducationPlan, *, by=None, request=None):
-    """Queue the PDF for the child's Virtual School, but only to an address someone in the
-    school has confirmed. Otherwise the PDF is held (the PEP page says what to confirm) and
-    nothing leaves Harbour."""
+def _send_to_virtual_school(pep: PersonalEducationPlan, *, pdf: bytes, by=None, request=None):
+    """Queue ``pdf`` (the PEP's PDF, made by its report run) for the child's Virtual School,
+    but only to an address someone in the school has confirmed. Otherwise the PDF is held (the
+    PEP page says what to confirm) and nothing leaves Harbour."""
     from notifications.services import Attachment, message_queue
-    from peps.documents import pep_filename, pep_pdf
+    from peps.documents import pep_filename
 
     delivery = pep_delivery(pep)
     if delivery is None or not delivery.email:
@@ -604,7 +640,7 @@ def _send_to_virtual_school(pep: PersonalEducationPlan, *, by=None, request=None
         school=pep.pupil.school,
         about=pep,
         pupil=pep.pupil,
-        attachment=Attachment(pep_filename(pep), "application/pdf", pep_pdf(pep)),
+        attachment=Attachment(pep_filename(pep), "application/pdf", pdf),
     )
 
 
@@ -648,9 +684,24 @@ def pep_send(*, pep: PersonalEducationPlan, email: str, by, request=None):
             "Check the new address before sending.",
             code="address_changed",
         )
-    message = _send_to_virtual_school(pep, by=by, request=request)
+    message = _send_when_made(pep, by=by, request=request)
     _audit("pep.sent_to_virtual_school", pep=pep, by=by, request=request, version=pep.version)
     return message
+
+
+def _send_when_made(pep: PersonalEducationPlan, *, by, request=None):
+    """Send the PEP's PDF now if its run has made it, else once it is made. The run's row is
+    locked: a worker finishing it meanwhile waits, then reads ``send`` (``pep_pdf_ready``)."""
+    run = pep_pdf_run(pep, lock=True)
+    if run is None:
+        _pep_pdf_request(pep, by=by, send=True, request=request)
+        return None
+    if run.state == ReportRun.State.READY:
+        return _send_to_virtual_school(pep, pdf=report_run_content(run), by=by, request=request)
+    if not run.parameters.get("send"):
+        run.parameters = {**run.parameters, "send": True}
+        run.save(update_fields=["parameters"])
+    return None
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ send the teacher back to it.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,6 @@ from core.audit import audit_record
 from core.forms import saved
 from peps import selectors, services
 from peps.access import attainment_for, attendee_for, pep_for, target_for
-from peps.documents import pep_filename, pep_pdf
 from peps.due import PepState
 from peps.forms import (
     AttainmentForm,
@@ -203,6 +202,8 @@ def pep(request, pk: int):
             # A completed PEP: where its PDF went, or why it is held.
             "delivery": services.pep_delivery(plan) if plan.status == Status.COMPLETED else None,
             "sent": services.pep_sent_message(plan) if plan.status == Status.COMPLETED else None,
+            # Its PDF still being made, to go to the Virtual School once made.
+            "sending": plan.status == Status.COMPLETED and services.pep_pdf_sending(plan),
             "can_send": Capability.EDIT_PUPILS in request.capabilities,
         },
     )
@@ -411,10 +412,11 @@ def pep_complete(request, pk: int):
             # has none, and says so in the error.
             problems = services.completion_problems(plan, today=today) or error.messages
         else:
-            if delivery and delivery.email and services.pep_sent_message(plan):
+            if delivery and delivery.email and delivery.confirmed:
                 messages.success(
                     request,
-                    f"PEP completed. The PDF is being sent to {virtual_school} ({delivery.email}).",
+                    f"PEP completed. Harbour is making the PDF and will send it to "
+                    f"{virtual_school} ({delivery.email}).",
                 )
             elif delivery and delivery.email:
                 messages.success(
@@ -472,11 +474,25 @@ def pep_send(request, pk: int):
 
 @requires(Capability.VIEW_COHORT)
 def pep_download(request, pk: int):
-    plan = pep_for(request, pk, read="pep.pdf_downloaded")
-    content = pep_pdf(plan)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pep_filename(plan)}"'
-    return response
+    """The way to a PEP's PDF, which a worker makes (a report run): a completed version's PDF
+    is made once, so this goes straight to its run; a draft's, or one whose making failed,
+    is made when asked for with the button here. The download itself is on the run's page."""
+    plan = pep_for(request, pk)
+    if request.method == "POST":
+        run = services.pep_pdf_request(pep=plan, by=request.user, request=request)
+        return redirect("core:report_run", pk=run.pk)
+    run = selectors.pep_pdf_run(plan) if plan.is_locked else None
+    if run is not None:
+        return redirect("core:report_run", pk=run.pk)
+    return render(
+        request,
+        "peps/pdf.html",
+        {
+            "pep": plan,
+            "pupil": plan.pupil,
+            "failed": selectors.pep_pdf_failed(plan),
+        },
+    )
 
 
 @requires(Capability.EDIT_PUPILS)

@@ -54,6 +54,17 @@ def sign_in(client, user):
     return client
 
 
+def render_report_runs() -> int:
+    """Make every queued report run's document, as the Celery worker would (its task calls the
+    same service). Returns how many were made."""
+    from core.models import ReportRun
+    from core.report_runs import RenderOutcome, report_run_render
+
+    queued = ReportRun.objects.filter(state=ReportRun.State.QUEUED).order_by("pk")
+    outcomes = [report_run_render(run_pk=pk) for pk in queued.values_list("pk", flat=True)]
+    return outcomes.count(RenderOutcome.READY)
+
+
 def member(school, *roles, **user_fields):
     user = UserFactory(**user_fields)
     for role in roles:

@@ -11,12 +11,18 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.conftest import member, sign_in
+from core.models import ReportRun
+from tests.conftest import member, render_report_runs, sign_in
 from tests.pupil_factories import PupilFactory
 from tests.test_access_matrix import OPENABLE_PAGES, open_as_allowed
 
 # Files, not pages: they carry no policy (it governs what a page loads and runs).
-DOWNLOADS = {"pupils:cohort_csv", "pupils:cohort_xlsx", "peps:pep_pdf", "pupil_imports:template"}
+DOWNLOADS = {
+    "pupils:cohort_csv",
+    "pupils:cohort_xlsx",
+    "core:report_run_download",
+    "pupil_imports:template",
+}
 
 POLICY = {
     "default-src": {"'self'"},
@@ -86,7 +92,10 @@ def test_a_pep_pdf_is_not_cached(dt_client, school):
     from tests.peps.matrix import pep_records
 
     completed = pep_records(school)["completed"]
-    response = dt_client.get(reverse("peps:pep_pdf", kwargs={"pk": completed.pk}))
+    dt_client.post(reverse("peps:pep_pdf", kwargs={"pk": completed.pk}))
+    render_report_runs()
+    run = ReportRun.objects.get()
+    response = dt_client.get(reverse("core:report_run_download", kwargs={"pk": run.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"

@@ -17,7 +17,12 @@ from tests.test_access_matrix import PAGES
 
 pytestmark = pytest.mark.browser
 
-DOWNLOADS = {"pupils:cohort_csv", "pupils:cohort_xlsx", "peps:pep_pdf", "pupil_imports:template"}
+DOWNLOADS = {
+    "pupils:cohort_csv",
+    "pupils:cohort_xlsx",
+    "core:report_run_download",
+    "pupil_imports:template",
+}
 
 
 def _sign_in(page, email):

@@ -1,7 +1,8 @@
 """Journey (issue 4): a designated teacher signs in with a password and a TOTP code, finds a
 child in care whose PEP is due on the compliance page, records the termly PEP meeting (the
 child's voice, an attendee), reviews last term's target, sets a target with a PP+ request,
-completes the PEP and downloads the PDF; the Virtual School's copy is in the outbox. Every
+completes the PEP and downloads the PDF, which a Celery worker makes; the Virtual School's copy
+is in the outbox. Every
 page passes axe.
 
 The clock is moved to Monday 2 December 2030 (ticking), in the autumn term of the school's
@@ -25,6 +26,7 @@ from schools.models import Term
 from schools.services import virtual_school_address_confirm
 from tests.conftest import member
 from tests.factories import PASSWORD, TOTPDeviceFactory, VirtualSchoolFactory, add_year
+from tests.notifications.conftest import broker, workers  # noqa: F401 (fixtures)
 from tests.peps.factories import CompletedPepFactory, TargetFactory
 from tests.pupil_factories import CareEpisodeFactory, PupilFactory
 
@@ -39,10 +41,14 @@ def _code(device) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_designated_teacher_records_completes_and_downloads_a_pep(
-    page, school, settings, assert_accessible
+    page,
+    school,
+    settings,
+    assert_accessible,
+    workers,  # noqa: F811 (the fixture imported above)
 ):
     settings.TWO_FACTOR_REQUIRED = True
-    with time_machine.travel(MONDAY_MORNING, tick=True):
+    with time_machine.travel(MONDAY_MORNING, tick=True), workers(1):
         add_year(school, 2029)
         add_year(school, 2030)
         summer = Term.objects.get(
@@ -172,7 +178,11 @@ def test_designated_teacher_records_completes_and_downloads_a_pep(
         expect(page.get_by_role("link", name="Record the meeting")).to_have_count(0)
         assert_accessible(page)
 
-        # Download the PDF.
+        # Download the PDF: a Celery worker makes it; the run's page reloads itself until it
+        # is ready.
+        page.get_by_role("link", name="Download PDF").click()
+        expect(page.get_by_role("heading", name="PEP as a PDF ready")).to_be_visible(timeout=30_000)
+        assert_accessible(page)
         with page.expect_download() as download:
             page.get_by_role("link", name="Download PDF").click()
         with open(download.value.path(), "rb") as pdf:

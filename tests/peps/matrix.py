@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.report_runs import report_run_render, report_run_request
 from peps.models import AttainmentRecord
 from schools.models import AcademicYear, Term
 from schools.schooldays import academic_year_of
@@ -76,6 +77,26 @@ def _attainment(school) -> dict:
     return {"pk": draft.pk, "record_id": record.pk}
 
 
+def _pdf_run(school) -> dict:
+    """A run making the completed PEP's PDF, still waiting for the worker."""
+    completed = pep_records(school)["completed"]
+    run = report_run_request(
+        school=school,
+        kind="pep_pdf",
+        parameters={"pep": completed.pk},
+        by=None,
+        pupil_id=completed.pupil_id,
+    )
+    return {"pk": run.pk}
+
+
+def _ready_pdf_run(school) -> dict:
+    """The same run, made (as the worker would)."""
+    kwargs = _pdf_run(school)
+    report_run_render(run_pk=kwargs["pk"])
+    return kwargs
+
+
 PEP_PAGES = [
     Page("peps:compliance", COHORT),
     Page("peps:settings", EDITORS | {Role.ADMINISTRATOR}),
@@ -94,6 +115,9 @@ PEP_PAGES = [
     Page("peps:pep_discard", EDITORS, record=_draft),
     Page("peps:pep_correct", EDITORS, record=_completed),
     Page("peps:pep_send", EDITORS, record=_completed),
+    # The PEP's PDF as a report run (core's shared pages; the kind allows the cohort roles).
+    Page("core:report_run", COHORT, record=_pdf_run),
+    Page("core:report_run_download", COHORT, record=_ready_pdf_run),
 ]
 
 # Pages that take only POST (a GET is 405): the matrix posts to them.

@@ -7,12 +7,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from core.models import AuditEvent
+from core.models import AuditEvent, ReportRun
 from notifications.models import OutboxMessage
 from peps import services
 from schools import services as school_services
 from schools.models import VirtualSchoolContact
-from tests.conftest import member, sign_in
+from tests.conftest import member, render_report_runs, sign_in
 from tests.peps.conftest import D, fill
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,13 @@ OCT_20 = D(2026, 10, 20)
 ATTACKER = "inbox@attacker.example"
 
 
-def complete(pep, teacher):
+def complete(pep, teacher, *, render=True):
+    """Complete ``pep`` and, unless told not to, let the worker make its PDF (and send it)."""
     fill(pep, teacher)
-    return services.pep_complete(pep=pep, by=teacher, today=OCT_20)
+    pep = services.pep_complete(pep=pep, by=teacher, today=OCT_20)
+    if render:
+        render_report_runs()
+    return pep
 
 
 def unconfirm(school, authority):
@@ -170,3 +174,45 @@ def test_another_schools_teacher_cannot_send_this_schools_pep(
     )
     assert response.status_code == 404
     assert not OutboxMessage.objects.exists()
+
+
+def test_confirming_while_the_pdf_is_being_made_sends_it_once_made(
+    school, draft, teacher, cambridgeshire
+):
+    unconfirm(school, cambridgeshire)
+    complete(draft, teacher, render=False)
+    client = sign_in(Client(), teacher)
+    response = client.post(
+        reverse("peps:pep_send", args=[draft.pk]), {"email": cambridgeshire.email}
+    )
+    assert response.status_code == 302
+    # The request made no PDF: the one being made is sent when the worker finishes it.
+    assert not OutboxMessage.objects.exists()
+    assert ReportRun.objects.get().parameters == {"pep": draft.pk, "send": True}
+    assert render_report_runs() == 1
+    message = OutboxMessage.objects.get()
+    assert message.recipient == cambridgeshire.email
+    assert bytes(message.attachment).startswith(b"%PDF")
+
+
+def test_a_pdf_that_failed_is_made_again_when_the_held_pep_is_sent(
+    school, draft, teacher, cambridgeshire
+):
+    unconfirm(school, cambridgeshire)
+    complete(draft, teacher, render=False)
+    ReportRun.objects.update(state=ReportRun.State.FAILED)
+    client = sign_in(Client(), teacher)
+    client.post(reverse("peps:pep_send", args=[draft.pk]), {"email": cambridgeshire.email})
+    assert render_report_runs() == 1
+    assert OutboxMessage.objects.get().recipient == cambridgeshire.email
+
+
+def test_the_pep_page_says_the_pdf_is_being_made_for_a_confirmed_address(
+    draft, teacher, cambridgeshire
+):
+    complete(draft, teacher, render=False)
+    client = sign_in(Client(), teacher)
+    page = client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
+    assert "Harbour is making the PDF and will send it to" in page
+    assert f"at {cambridgeshire.email}" in page
+    assert "The PDF has not been sent" not in page

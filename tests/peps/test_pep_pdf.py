@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from core.models import AuditEvent
+from core.models import AuditEvent, ReportRun
 from core.pdf import pdf_text
 from peps import services
 from peps.documents import pep_document, pep_pdf
 from peps.models import PersonalEducationPlan
-from tests.conftest import member, sign_in
+from tests.conftest import member, render_report_runs, sign_in
 from tests.peps.conftest import D, fill
 from tests.peps.factories import CompletedPepFactory, SdqFactory, TargetFactory
 
@@ -126,16 +126,67 @@ def test_typed_markup_is_printed_as_text_not_fetched(draft, teacher):
     assert '<img src="http://example.test/x.png"> spelling' in " ".join(text.split())
 
 
-def test_downloading_the_pdf_is_audited(client, school, spring_pep):
+def test_the_pdf_is_made_by_the_worker_and_its_download_is_audited(client, school, spring_pep):
     viewer = member(school, Role.DSL)
     sign_in(client, viewer)
+    # The completed PEP's run was queued when it was completed: the link leads to it.
     response = client.get(reverse("peps:pep_pdf", args=[spring_pep.pk]))
+    run = ReportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:report_run", args=[run.pk])
+    progress = client.get(response["Location"])
+    assert progress["Content-Type"].startswith("text/html")
+    assert 'src="/static/report_run.js"' in progress.content.decode()
+    assert not AuditEvent.objects.filter(action="pep.pdf_downloaded").exists()
+
+    render_report_runs()
+    ready = client.get(response["Location"]).content.decode()
+    assert "report_run.js" not in ready
+    download_url = reverse("core:report_run_download", args=[run.pk])
+    assert download_url in ready
+    response = client.get(download_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert "attachment" in response["Content-Disposition"]
-    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="PEP-okonkwo-amelia-spring-2026.pdf"'
+    )
+    assert "Amelia Okonkwo" in pdf_text(response.content)
     event = AuditEvent.objects.get(action="pep.pdf_downloaded")
     assert (event.actor, event.pupil_id) == (viewer, spring_pep.pupil_id)
+
+
+def test_a_drafts_pdf_is_made_afresh_each_time_it_is_asked_for(dt_client, draft, teacher):
+    url = reverse("peps:pep_pdf", args=[draft.pk])
+    assert "Make the PDF" in dt_client.get(url).content.decode()
+    first = dt_client.post(url)
+    assert first.status_code == 302
+    # Asking renders nothing in the request: the run waits for the worker.
+    run = ReportRun.objects.get()
+    assert (run.state, run.parameters, run.content) == ("queued", {"pep": draft.pk}, None)
+    render_report_runs()
+    services.pep_update(pep=draft, by=teacher, voice_hard="Spelling tests on Fridays")
+    second = dt_client.post(url)
+    assert second["Location"] != first["Location"]
+    render_report_runs()
+    latest = ReportRun.objects.order_by("-pk").first()
+    assert "Spelling tests on Fridays" in " ".join(pdf_text(bytes(latest.content)).split())
+
+
+def test_a_completed_peps_pdf_is_made_once(dt_client, spring_pep):
+    url = reverse("peps:pep_pdf", args=[spring_pep.pk])
+    dt_client.post(url)
+    dt_client.post(url)
+    assert ReportRun.objects.count() == 1
+
+
+def test_a_failed_pdf_can_be_asked_for_again(dt_client, spring_pep):
+    ReportRun.objects.update(state=ReportRun.State.FAILED)
+    url = reverse("peps:pep_pdf", args=[spring_pep.pk])
+    page = dt_client.get(url)
+    assert page.status_code == 200
+    assert "could not make this PDF last time" in page.content.decode()
+    dt_client.post(url)
+    assert ReportRun.objects.filter(state=ReportRun.State.QUEUED).count() == 1
 
 
 def test_another_schools_pep_pdf_is_not_found(other_school_dt_client, spring_pep):

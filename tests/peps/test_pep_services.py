@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import AuditEvent
+from core.models import AuditEvent, ReportRun
 from core.pdf import pdf_text
 from notifications.models import OutboxMessage
 from peps import services
 from peps.models import PepTarget, PersonalEducationPlan, TargetReview
+from tests.conftest import render_report_runs
 from tests.peps.conftest import D, fill
 from tests.peps.factories import CompletedPepFactory, TargetFactory
 
@@ -337,7 +338,17 @@ def test_until_the_correction_is_completed_the_first_version_counts(completed, t
 # --- The Virtual School ----------------------------------------------------------------------
 
 
+def test_completing_renders_no_pdf_and_queues_a_report_run(completed):
+    # The PDF is made by a worker after the PEP's locked transaction, never inside it.
+    assert not OutboxMessage.objects.exists()
+    run = ReportRun.objects.get()
+    assert (run.kind, run.state, run.pupil_id) == ("pep_pdf", "queued", completed.pupil_id)
+    assert run.parameters == {"pep": completed.pk, "send": True}
+    assert not run.content
+
+
 def test_completing_queues_the_pdf_for_the_virtual_school(completed, cambridgeshire):
+    assert render_report_runs() == 1
     message = OutboxMessage.objects.get()
     assert message.recipient == cambridgeshire.email
     assert message.dedupe_key == f"pep-{completed.pk}-v1-virtual-school"
@@ -351,6 +362,8 @@ def test_completing_queues_the_pdf_for_the_virtual_school(completed, cambridgesh
 def test_a_correction_is_sent_under_its_own_version_key(completed, teacher):
     correction = services.pep_correct(pep=completed, reason="Wrong day", by=teacher)
     services.pep_complete(pep=correction, by=teacher, today=D(2026, 10, 21))
+    # Each version has its own run, so the correction's PDF is made afresh.
+    assert render_report_runs() == 2
     keys = sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True))
     assert keys == [
         f"pep-{completed.pk}-v1-virtual-school",

@@ -153,3 +153,31 @@ def test_relative_urls_resolve_to_nothing(image_server, tmp_path):
 
     assert images_in(pdf, tmp_path) == 0
     assert requests == []
+
+
+def pdf_info(pdf: bytes, tmp_path) -> dict[str, str]:
+    """poppler's ``pdfinfo``, as a dict of its "Name: value" lines."""
+    path = tmp_path / "info.pdf"
+    path.write_bytes(pdf)
+    output = subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, check=True, text=True, timeout=30
+    ).stdout
+    return {
+        name.strip(): value.strip()
+        for name, _, value in (line.partition(":") for line in output.splitlines())
+    }
+
+
+def test_every_pdf_is_tagged_for_screen_readers_with_its_title(tmp_path):
+    # Public Sector Bodies Accessibility Regulations 2018: a school's documents are tagged
+    # (PDF/UA-1), so a screen reader gets headings, tables and the reading order.
+    pdf = render_pdf("pdf_tests/two_pages.html", context(voice="I like art."))
+    info = pdf_info(pdf, tmp_path)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == "Test document"
+    # The PDF/UA-1 identification in the XMP metadata.
+    path = tmp_path / "info.pdf"
+    meta = subprocess.run(
+        ["pdfinfo", "-meta", str(path)], capture_output=True, check=True, text=True, timeout=30
+    ).stdout
+    assert 'pdfuaid:part="1"' in meta
