@@ -21,7 +21,7 @@ from pupils.demo import load_demo_pupils
 from pupils.models import Pupil
 from schools.models import AcademicYear, Closure, Term
 from schools.schooldays import SchoolCalendar
-from tests.conftest import member
+from tests.conftest import member, render_report_runs
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,10 @@ def demo_on_23_november(django_db_setup, django_db_blocker):
     ):
         patch.setattr("peps.documents.pep_pdf", _quick_pdf)
         school = with_demo_calendar(SchoolFactory(name="Fenbridge Academy"))
-        yield school, load(school, DEMO_DAY)
+        written = load(school, DEMO_DAY)
+        # The worker's part: each completed PEP's PDF is made, then emailed.
+        render_report_runs()
+        yield school, written
         transaction.set_rollback(True)
 
 
