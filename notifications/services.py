@@ -26,6 +26,7 @@ from django.utils.html import escape
 from accounts.links import set_password_link
 from accounts.models import User
 from core.audit import audit_record
+from notifications.audit import OutboxAction
 from notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -193,11 +194,12 @@ def message_retry(*, message: OutboxMessage, user: User) -> OutboxMessage:
             f"This one is {message.get_state_display().lower()}."
         )
     audit_record(
-        action="outbox.retried",
+        action=OutboxAction.RETRIED,
         actor=user,
         school=message.school,
         obj=message,
-        changes={"state": [State.FAILED.value, State.QUEUED.value]},
+        fields=["state"],
+        values={"state": [State.FAILED.value, State.QUEUED.value]},
     )
     _enqueue_on_commit(message.pk)
     logger.info(

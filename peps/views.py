@@ -19,6 +19,7 @@ from core.audit import audit_record
 from core.forms import saved
 from peps import selectors, services
 from peps.access import attainment_for, attendee_for, pep_for, target_for
+from peps.audit import PepAction
 from peps.documents import pep_filename, pep_pdf
 from peps.due import PepState
 from peps.forms import (
@@ -94,7 +95,7 @@ def _in_care_today(pupil, today) -> bool:
 
 @requires(Capability.VIEW_COHORT)
 def pupil_peps(request, pupil_id: int):
-    pupil = pupil_for(request, pupil_id, read="pupil.peps_viewed")
+    pupil = pupil_for(request, pupil_id, read=PepAction.PUPIL_PEPS_VIEWED)
     today = timezone.localdate()
     calendar = SchoolCalendar.for_school(request.school)
     try:
@@ -476,7 +477,7 @@ def pep_send(request, pk: int):
 
 @requires(Capability.VIEW_COHORT)
 def pep_download(request, pk: int):
-    plan = pep_for(request, pk, read="pep.pdf_downloaded")
+    plan = pep_for(request, pk, read=PepAction.PDF_DOWNLOADED)
     content = pep_pdf(plan)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pep_filename(plan)}"'
@@ -587,9 +588,9 @@ def compliance(request):
     except TermDatesMissing as missing:
         error = missing.messages[0]
     audit_record(
-        action="pep.compliance_viewed",
+        action=PepAction.COMPLIANCE_VIEWED,
         request=request,
-        changes={"term": str(chosen) if chosen else ""},
+        obj=chosen,
     )
     return render(
         request,
