@@ -59,6 +59,7 @@ GENERIC_VALUES = frozenset(
         "pupils",  # how many children a list or export showed
         "searched",  # whether a name or UPN was searched for, never the words
         "filters",  # the cohort filter's choices (each one of Harbour's own options)
+        "term",  # the term a report is for, in Harbour's words: "Autumn term 2025 to 2026"
         "rows",  # counts of an import's rows by outcome
         "sha256",  # of an uploaded file, which says which file without its name
         "format",  # of an uploaded file: "csv", "ctf"
@@ -130,7 +131,8 @@ def audit_values_of(obj: models.Model | None) -> frozenset[str]:
     ``audit_values``."""
     if obj is None:
         return frozenset()
-    return frozenset(getattr(type(obj), "audit_values", ()))
+    # Through _meta, not type(): request.user is a lazy wrapper around the User.
+    return frozenset(getattr(obj._meta.model, "audit_values", ()))
 
 
 def audit_diff(diff: Mapping[str, Any], obj: models.Model | None) -> dict[str, Any]:

@@ -590,7 +590,7 @@ def compliance(request):
     audit_record(
         action=PepAction.COMPLIANCE_VIEWED,
         request=request,
-        obj=chosen,
+        values={"term": str(chosen) if chosen else ""},
     )
     return render(
         request,
