@@ -37,6 +37,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
+    # What the audit log keeps of a member of staff (core.audit).
+    audit_values = frozenset({"roles", "second_factor"})
 
     class Meta:
         ordering = ["full_name"]

@@ -66,6 +66,9 @@ def audit_rows_for(
     record number, rendered from ``pupil_id`` and never from the stored ``object_repr`` (rows
     written before Harbour stopped storing it can hold a child's name or status); and of any
     event not about staff or the school, which fields changed but not what they now say.
+    Rows of both shapes render: ``fields`` with allow-listed ``changes`` (core.audit), and
+    those written before core migration 0002, whose ``changes`` is ``{"field": [old, new]}``
+    and may hold text typed about a child: that viewer sees their field names only.
     One query for the children's labels, however many rows.
 
     An event about a record marked SAFEGUARDING (``core.sensitivity``: a concern) is cut by
@@ -108,17 +111,23 @@ def audit_rows_for(
                 record=record,
                 child=labels.get(event.pupil_id, ""),
                 change_lines=(
-                    _change_lines(event.changes)
+                    _change_lines(event.fields, event.changes)
                     if full
-                    else [f"{field} changed" for field in event.changes]
+                    else [f"{name} changed" for name in _names(event.fields, event.changes)]
                 ),
             )
         )
     return rows
 
 
-def _change_lines(changes: dict[str, Any]) -> list[str]:
-    """``{"roles": [["dsl"], ["dsl", "staff"]]}`` → ``["roles: dsl → dsl, staff"]``."""
+def _names(fields: list[str], changes: dict[str, Any]) -> list[str]:
+    """Every field or key an event names, each once: ``fields`` first."""
+    return list(dict.fromkeys([*fields, *changes]))
+
+
+def _change_lines(fields: list[str], changes: dict[str, Any]) -> list[str]:
+    """``{"roles": [["dsl"], ["dsl", "staff"]]}`` → ``["roles: dsl → dsl, staff"]``; a field
+    named without a value kept → ``"notes changed"``."""
 
     def show(value: Any) -> str:
         if isinstance(value, list):
@@ -128,7 +137,11 @@ def _change_lines(changes: dict[str, Any]) -> list[str]:
         return "(none)" if value in (None, "") else str(value)
 
     lines = []
-    for field, value in changes.items():
+    for field in _names(fields, changes):
+        if field not in changes:
+            lines.append(f"{field} changed")
+            continue
+        value = changes[field]
         if isinstance(value, list) and len(value) == 2:
             lines.append(f"{field}: {show(value[0])} → {show(value[1])}")
         else:

@@ -14,6 +14,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import AccountAction
 from accounts.links import password_reset_valid_days, sign_in_link
 from accounts.models import Membership, User
 from accounts.roles import (
@@ -102,7 +103,10 @@ def two_factor_enrol(
         device.save(update_fields=["confirmed"])
         codes = _backup_codes_replace(device.user)
         audit_record(
-            action="user.two_factor_enrolled", actor=device.user, obj=device.user, request=request
+            action=AccountAction.TWO_FACTOR_ENROLLED,
+            actor=device.user,
+            obj=device.user,
+            request=request,
         )
     return codes
 
@@ -111,7 +115,9 @@ def two_factor_enrol(
 def backup_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
     """Replace the user's backup codes: the old ones stop working."""
     codes = _backup_codes_replace(user)
-    audit_record(action="user.backup_codes_regenerated", actor=user, obj=user, request=request)
+    audit_record(
+        action=AccountAction.BACKUP_CODES_REGENERATED, actor=user, obj=user, request=request
+    )
     return codes
 
 
@@ -214,11 +220,12 @@ def staff_invite(
         Membership(user=user, school=school, role=role) for role in sorted(roles)
     )
     event = audit_record(
-        action="staff.invited",
+        action=AccountAction.STAFF_INVITED,
         actor=invited_by,
         school=school,
         obj=user,
-        changes={"roles": [[], sorted(roles)]},
+        fields=["roles"],
+        values={"roles": [[], sorted(roles)]},
         request=request,
     )
     message_queue(
@@ -283,11 +290,12 @@ def staff_roles_set(
         Membership(user=user, school=school, role=role) for role in sorted(new - old)
     )
     event = audit_record(
-        action="staff.roles_changed",
+        action=AccountAction.STAFF_ROLES_CHANGED,
         actor=changed_by,
         school=school,
         obj=user,
-        changes={"roles": [sorted(old), sorted(new)]},
+        fields=["roles"],
+        values={"roles": [sorted(old), sorted(new)]},
         request=request,
     )
     _children_roles_granted_notify(

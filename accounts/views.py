@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors, services
+from accounts.audit import AccountAction
 from accounts.filters import AuditEventFilter
 from accounts.forms import (
     ChooseSchoolForm,
@@ -76,10 +77,11 @@ def _with_next(url_name: str, next_url: str) -> str:
 
 def _signed_in(request: HttpRequest, second_factor: str) -> None:
     audit_record(
-        action="user.signed_in",
+        action=AccountAction.SIGNED_IN,
         actor=request.user,
         school=_only_school(request.user),
-        changes={"second_factor": second_factor},
+        obj=request.user,
+        values={"second_factor": second_factor},
         request=request,
     )
 
@@ -114,7 +116,7 @@ login = LoginView.as_view()
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(action="user.signed_out", actor=request.user, request=request)
+        audit_record(action=AccountAction.SIGNED_OUT, actor=request.user, request=request)
     auth_logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")
@@ -261,7 +263,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Choosing a new password proves who they are: lift any lock-out from wrong guesses.
         axes_reset(username=form.user.email)
-        audit_record(action="user.password_set", actor=form.user, request=self.request)
+        audit_record(action=AccountAction.PASSWORD_SET, actor=form.user, request=self.request)
         return response
 
 
@@ -285,7 +287,7 @@ def choose_school(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         chosen = next(s for s in schools if s.pk == form.cleaned_data["school"])
         request.session[SCHOOL_SESSION_KEY] = chosen.pk
-        audit_record(action="school.chosen", school=chosen, obj=chosen, request=request)
+        audit_record(action=AccountAction.SCHOOL_CHOSEN, school=chosen, obj=chosen, request=request)
         return back_to(request, "home")
     return render(request, "accounts/choose_school.html", {"form": form, "schools": schools})
 

@@ -36,7 +36,11 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(max_length=200, blank=True)
     # The child the event is about, when there is one: the audit page filters by it.
     pupil_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    changes = models.JSONField(default=dict, blank=True)  # {"field": [old, new]}
+    # The names of the fields that changed, their values not kept (core.audit's contract).
+    fields = models.JSONField(default=list, blank=True)
+    # Allow-listed values only: {"kind": ["in_care", "cin"], "page": "pupils:pupil"}. Rows
+    # written before core migration 0002 hold {"field": [old, new]} for any field.
+    changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -101,6 +105,9 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # What the audit log may keep of a run (core.audit): its kind, one of Harbour's own names.
+    audit_values = frozenset({"kind"})
 
     class Meta:
         ordering = ["-created_at", "-pk"]

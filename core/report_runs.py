@@ -28,12 +28,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.models import ReportRun
 
 logger = logging.getLogger(__name__)
 
 State = ReportRun.State
+
+
+class ReportRunAction(AuditAction):
+    REQUESTED = "report_run.requested"
+    DOWNLOADED = "report_run.downloaded"
+
 
 # A render that has not finished in this time has lost its worker (a deploy, a crash).
 STUCK_AFTER = timedelta(minutes=10)
@@ -53,7 +59,7 @@ class ReportKind:
     back_url: Callable[[ReportRun], str]
     content_type: str = "application/pdf"
     # The audit action of a download, in the registering app's words ("pep.pdf_downloaded").
-    downloaded_action: str = "report_run.downloaded"
+    downloaded_action: AuditAction = ReportRunAction.DOWNLOADED
     on_ready: Callable[[ReportRun], None] | None = None
 
 
@@ -119,12 +125,12 @@ def report_run_request(
         requested_by=by,
     )
     audit_record(
-        action="report_run.requested",
+        action=ReportRunAction.REQUESTED,
         actor=by,
         school=school,
         obj=run,
         pupil_id=pupil_id,
-        changes={"kind": kind},
+        values={"kind": kind},
         request=request,
     )
     _enqueue_on_commit(run.pk)

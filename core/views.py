@@ -52,7 +52,7 @@ def report_run_download(request: HttpRequest, pk: int):
         request=request,
         obj=run,
         pupil_id=run.pupil_id,
-        changes={"page": match.view_name if match else "", "kind": run.kind},
+        values={"page": match.view_name if match else "", "kind": run.kind},
     )
     response = HttpResponse(content, content_type=run.content_type)
     response["Content-Disposition"] = f'attachment; filename="{run.filename}"'

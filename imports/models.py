@@ -26,6 +26,8 @@ class ImportRun(models.Model):
 
     RUNNING = (State.UPLOADED, State.PREVIEWING, State.COMMITTING)
     FINISHED = (State.COMMITTED, State.FAILED, State.CANCELLED)
+    # What the audit log keeps of a run (core.audit): never the file's name.
+    audit_values = frozenset({"kind", "format", "sha256", "rows", "bytes", "step"})
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)  # a key of imports.registry

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from imports.audit import ImportAction
 from imports.models import ImportRun
 from imports.registry import ImportFileUnreadable, KindOutcome, kind_for
 
@@ -38,18 +39,20 @@ def _folder() -> Path:
     return Path(settings.VAR_DIR) / "imports"
 
 
-def _audit(action: str, run: ImportRun, by, **extra) -> None:
+def _audit(action: ImportAction, run: ImportRun, by, **extra) -> None:
+    """``extra`` are keys of ``ImportRun.audit_values``. Never the file's name: whoever saved
+    it may have named a child in it."""
     audit_record(
         action=action,
         actor=by,
         school=run.school,
         obj=run,
-        changes={
+        values={
             "kind": run.kind,
             "format": run.file_format,
             "sha256": run.file_sha256,
-            # Counts of rows by outcome ("create": 3, "refused": 1 ...), one key each.
-            **{f"rows_{k}": int(v) for k, v in (run.counts or {}).items()},
+            # Counts of rows by outcome ("create": 3, "refused": 1 ...).
+            "rows": {k: int(v) for k, v in (run.counts or {}).items()},
             **extra,
         },
     )
@@ -93,7 +96,7 @@ def import_run_start(
         file_path=stored,
         today=today,
     )
-    _audit("import.uploaded", run, by, bytes=len(data))
+    _audit(ImportAction.UPLOADED, run, by, bytes=len(data))
     transaction.on_commit(lambda: _queue("import_preview", run.pk))
     return run
 
@@ -142,7 +145,7 @@ def import_run_preview(*, run_pk: int) -> str:
         )
         if not landed:  # cancelled while it ran
             return "cancelled"
-        _audit("import.previewed", run, run.created_by)
+        _audit(ImportAction.PREVIEWED, run, run.created_by)
     return "previewed"
 
 
@@ -165,7 +168,7 @@ def _fail(run: ImportRun, message: str, *, from_state: str) -> str:
         )
         if landed:
             run.state = State.FAILED
-            _audit("import.failed", run, run.committed_by or run.created_by, step=from_state)
+            _audit(ImportAction.FAILED, run, run.committed_by or run.created_by, step=from_state)
     _remove_file(run)
     return "failed"
 
@@ -193,7 +196,7 @@ def import_run_commit(*, run: ImportRun, by) -> ImportRun:
     run.committed_by = by
     run.progress_done = 0
     run.save(update_fields=["state", "committed_by", "progress_done"])
-    _audit("import.commit_requested", run, by)
+    _audit(ImportAction.COMMIT_REQUESTED, run, by)
     transaction.on_commit(lambda: _queue("import_commit", run.pk))
     return run
 
@@ -229,7 +232,7 @@ def import_run_commit_work(*, run_pk: int) -> str:
             run.finished_at = timezone.now()
             if outcome.committed:
                 run.state = State.COMMITTED
-                action = "import.committed"
+                action = ImportAction.COMMITTED
             else:
                 run.state = State.FAILED
                 run.failure = (
@@ -238,7 +241,7 @@ def import_run_commit_work(*, run_pk: int) -> str:
                     "Harbour imports a file all or nothing. Upload the file again to check it "
                     "against the records as they are now."
                 )
-                action = "import.commit_failed"
+                action = ImportAction.COMMIT_FAILED
             run.progress_done = run.progress_total = len(run.rows)
             run.save()
             _audit(action, run, run.committed_by)
@@ -270,6 +273,6 @@ def import_run_cancel(*, run: ImportRun, by) -> ImportRun:
     run.state = State.CANCELLED
     run.finished_at = timezone.now()
     run.save(update_fields=["state", "finished_at"])
-    _audit("import.cancelled", run, by)
+    _audit(ImportAction.CANCELLED, run, by)
     transaction.on_commit(lambda: _remove_file(run))
     return run

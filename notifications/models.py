@@ -16,6 +16,8 @@ class OutboxMessage(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    audit_values = frozenset({"state"})  # what the audit log keeps (core.audit)
+
     school = models.ForeignKey(
         "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

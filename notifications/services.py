@@ -27,6 +27,7 @@ from accounts.links import set_password_link
 from accounts.models import User
 from core.audit import audit_record
 from core.sensitivity import Sensitivity
+from notifications.audit import OutboxAction
 from notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -198,11 +199,12 @@ def message_retry(*, message: OutboxMessage, user: User) -> OutboxMessage:
             f"This one is {message.get_state_display().lower()}."
         )
     audit_record(
-        action="outbox.retried",
+        action=OutboxAction.RETRIED,
         actor=user,
         school=message.school,
         obj=message,
-        changes={"state": [State.FAILED.value, State.QUEUED.value]},
+        fields=["state"],
+        values={"state": [State.FAILED.value, State.QUEUED.value]},
     )
     _enqueue_on_commit(message.pk)
     logger.info(

@@ -10,6 +10,7 @@ from accounts.roles import Capability
 from core.access import for_school, requires, school_records
 from core.audit import audit_record
 from notifications import selectors
+from notifications.audit import OutboxAction
 from notifications.filters import OutboxFilter
 from notifications.services import STUCK_ERROR, message_retry
 
@@ -36,7 +37,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = for_school(request, selectors.outbox_message_detail(), pk=pk)
     # An email's body can name a child: reading it is logged like opening their record.
-    audit_record(action="outbox.viewed", request=request, obj=message)
+    audit_record(action=OutboxAction.VIEWED, request=request, obj=message)
     context = {
         "message": message,
         "row": selectors.outbox_row_for(

@@ -8,12 +8,16 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from core.access import for_school
+from core.audit import AuditAction
+from peps.audit import PepAction
 from peps.models import AttainmentRecord, PepAttendee, PepTarget, PersonalEducationPlan
 from peps.selectors import pep_with_parts
 from pupils.access import record_read
 
 
-def pep_for(request: HttpRequest, pk: int, *, read: str = "pep.viewed") -> PersonalEducationPlan:
+def pep_for(
+    request: HttpRequest, pk: int, *, read: AuditAction = PepAction.VIEWED
+) -> PersonalEducationPlan:
     plan = for_school(
         request,
         pep_with_parts(PersonalEducationPlan.objects.all()),
@@ -25,7 +29,7 @@ def pep_for(request: HttpRequest, pk: int, *, read: str = "pep.viewed") -> Perso
         action=read,
         obj=plan,
         pupil_id=plan.pupil_id,
-        changes={"version": plan.version, "status": plan.status},
+        values={"version": plan.version, "status": plan.status},
     )
     return plan
 

@@ -73,6 +73,16 @@ class PepSettings(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The settings are the school's, not a child's: the audit log keeps their values.
+    audit_values = frozenset(
+        {
+            "first_pep_school_days",
+            "due_window_school_days",
+            "termly_deadline_school_days_before_end",
+            "attainment_scale",
+        }
+    )
+
     class Meta:
         verbose_name = "PEP settings"
         verbose_name_plural = "PEP settings"
@@ -106,6 +116,29 @@ class PersonalEducationPlan(models.Model):
     )
     correction_reason = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    # The values the audit log may keep about a PEP and its parts (core.audit): Harbour's own
+    # choices, numbers and record ids. What staff type (the meeting's notes, a subject, a
+    # target, an attendee's name, a correction's reason) is kept by field name only.
+    audit_values = frozenset(
+        {
+            "term",
+            "version",
+            "status",
+            "corrects_version",
+            "role",  # an attendee's role
+            "attainment",  # an attainment record's id
+            "target",  # a target's id
+            "area",
+            "pp_plus_amount",
+            "outcome",
+            "first_review",
+            "targets",  # how many
+            "pp_plus_requested",
+            "held_because",  # Harbour's code for why a PDF was not sent
+            "virtual_school",  # its LA code
+        }
+    )
 
     # The meeting
     meeting_date = models.DateField(null=True, blank=True)
@@ -382,6 +415,8 @@ class SdqScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_values = frozenset({"informant", "taken_on"})  # for core.audit
 
     class Meta:
         verbose_name = "SDQ score"

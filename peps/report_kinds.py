@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.roles import Capability
 from core.models import ReportRun
 from core.report_runs import ReportKind, register, report_run_progress
+from peps.audit import PepAction
 from peps.models import PersonalEducationPlan
 from peps.selectors import PEP_PDF, pep_with_parts
 
@@ -51,7 +52,7 @@ register(
         capability=Capability.VIEW_COHORT,
         render=render_pep_pdf,
         back_url=_back_url,
-        downloaded_action="pep.pdf_downloaded",
+        downloaded_action=PepAction.PDF_DOWNLOADED,
         on_ready=pep_pdf_ready,
     )
 )

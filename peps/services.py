@@ -13,15 +13,17 @@ school administrators, who may not see children's records.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record, changed_fields
+from core.audit import audit_diff, audit_record, changed_fields
 from core.models import ReportRun
 from core.report_runs import report_run_content, report_run_request
+from peps.audit import PepAction
 from peps.models import (
     SCALE_VALUES,
     AttainmentRecord,
@@ -109,14 +111,25 @@ def _lock_draft(pep: PersonalEducationPlan) -> None:
         raise _locked(pep)
 
 
-def _audit(action: str, *, pep: PersonalEducationPlan, by, request=None, **changes) -> None:
+def _audit(
+    action: PepAction,
+    *,
+    pep: PersonalEducationPlan,
+    by,
+    request=None,
+    fields: Iterable[str] = (),
+    **values,
+) -> None:
+    """``values`` are keys of ``PersonalEducationPlan.audit_values``; ``fields`` the names of
+    fields that changed, whose text is not kept."""
     audit_record(
         action=action,
         actor=by,
         school=pep.pupil.school,
         obj=pep,
         pupil_id=pep.pupil_id,
-        changes=changes,
+        fields=fields,
+        values=values,
         request=request,
     )
 
@@ -168,7 +181,7 @@ def pep_start(*, pupil: Pupil, term, by, today: dt.date, request=None) -> Person
         attainment_scale=settings.attainment_scale if settings else PepSettings().attainment_scale,
         created_by=by,
     )
-    _audit("pep.started", pep=pep, by=by, request=request, term=str(term))
+    _audit(PepAction.STARTED, pep=pep, by=by, request=request, term=str(term))
     return pep
 
 
@@ -209,7 +222,7 @@ def pep_update(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Per
     pep.full_clean(exclude=["pupil", "term", "supersedes", "created_by", "completed_by"])
     pep.save()
     if changed:
-        _audit("pep.updated", pep=pep, by=by, request=request, fields=changed)
+        _audit(PepAction.UPDATED, pep=pep, by=by, request=request, fields=changed)
     return pep
 
 
@@ -217,7 +230,7 @@ def pep_update(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Per
 def pep_discard(*, pep: PersonalEducationPlan, by, request=None) -> None:
     """Delete a draft that should not have been started (or a correction not wanted)."""
     _lock_draft(pep)
-    _audit("pep.draft_discarded", pep=pep, by=by, request=request, version=pep.version)
+    _audit(PepAction.DRAFT_DISCARDED, pep=pep, by=by, request=request, version=pep.version)
     pep.delete()
 
 
@@ -234,14 +247,14 @@ def attendee_add(
     attendee = PepAttendee.objects.create(
         pep=pep, role=role, name=name.strip(), attendance=attendance
     )
-    _audit("pep.attendee_added", pep=pep, by=by, request=request, role=role)
+    _audit(PepAction.ATTENDEE_ADDED, pep=pep, by=by, request=request, role=role)
     return attendee
 
 
 @transaction.atomic
 def attendee_remove(*, attendee: PepAttendee, by, request=None) -> None:
     _lock_draft(attendee.pep)
-    _audit("pep.attendee_removed", pep=attendee.pep, by=by, request=request, role=attendee.role)
+    _audit(PepAction.ATTENDEE_REMOVED, pep=attendee.pep, by=by, request=request, role=attendee.role)
     attendee.delete()
 
 
@@ -279,14 +292,28 @@ def attainment_add(
     record = AttainmentRecord.objects.create(
         pep=pep, subject=subject, current=current, expected=expected, notes=notes.strip()
     )
-    _audit("pep.attainment_added", pep=pep, by=by, request=request, subject=subject)
+    _audit(
+        PepAction.ATTAINMENT_ADDED,
+        pep=pep,
+        by=by,
+        request=request,
+        fields=["subject"],
+        attainment=record.pk,
+    )
     return record
 
 
 @transaction.atomic
 def attainment_remove(*, record: AttainmentRecord, by, request=None) -> None:
     _lock_draft(record.pep)
-    _audit("pep.attainment_removed", pep=record.pep, by=by, request=request, subject=record.subject)
+    _audit(
+        PepAction.ATTAINMENT_REMOVED,
+        pep=record.pep,
+        by=by,
+        request=request,
+        fields=["subject"],
+        attainment=record.pk,
+    )
     record.delete()
 
 
@@ -314,7 +341,7 @@ def target_add(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Pep
         fields["pp_plus_amount"] = Decimal("0")
     target = PepTarget.objects.create(pep=pep, **fields)
     _audit(
-        "pep.target_added",
+        PepAction.TARGET_ADDED,
         pep=pep,
         by=by,
         request=request,
@@ -340,7 +367,7 @@ def target_update(*, target: PepTarget, by, request=None, **fields) -> PepTarget
     target.save()
     if changed:
         _audit(
-            "pep.target_updated",
+            PepAction.TARGET_UPDATED,
             pep=target.pep,
             by=by,
             request=request,
@@ -353,7 +380,7 @@ def target_update(*, target: PepTarget, by, request=None, **fields) -> PepTarget
 @transaction.atomic
 def target_remove(*, target: PepTarget, by, request=None) -> None:
     _lock_draft(target.pep)
-    _audit("pep.target_removed", pep=target.pep, by=by, request=request, target=target.pk)
+    _audit(PepAction.TARGET_REMOVED, pep=target.pep, by=by, request=request, target=target.pk)
     target.delete()
 
 
@@ -387,7 +414,7 @@ def target_review(
         pep=pep, target=target, defaults={"outcome": outcome, "evidence": evidence.strip()}
     )
     _audit(
-        "pep.target_reviewed",
+        PepAction.TARGET_REVIEWED,
         pep=pep,
         by=by,
         request=request,
@@ -522,7 +549,7 @@ def pep_complete(
     pep.completed_by = by
     pep.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
     _audit(
-        "pep.completed",
+        PepAction.COMPLETED,
         pep=pep,
         by=by,
         request=request,
@@ -616,11 +643,11 @@ def _send_to_virtual_school(pep: PersonalEducationPlan, *, pdf: bytes, by=None, 
         return None
     if not delivery.confirmed:
         _audit(
-            "pep.pdf_held",
+            PepAction.PDF_HELD,
             pep=pep,
             by=by,
             request=request,
-            reason="address_not_confirmed",
+            held_because="address_not_confirmed",
             virtual_school=delivery.virtual_school.la_code,
         )
         return None
@@ -685,7 +712,7 @@ def pep_send(*, pep: PersonalEducationPlan, email: str, by, request=None):
             code="address_changed",
         )
     message = _send_when_made(pep, by=by, request=request)
-    _audit("pep.sent_to_virtual_school", pep=pep, by=by, request=request, version=pep.version)
+    _audit(PepAction.SENT_TO_VIRTUAL_SCHOOL, pep=pep, by=by, request=request, version=pep.version)
     return message
 
 
@@ -761,7 +788,7 @@ def pep_correct(
         for r in pep.reviews.all()
     )
     _audit(
-        "pep.correction_started",
+        PepAction.CORRECTION_STARTED,
         pep=copy,
         by=by,
         request=request,
@@ -830,12 +857,12 @@ def sdq_record(
         recorded_by=by,
     )
     audit_record(
-        action="sdq.recorded",
+        action=PepAction.SDQ_RECORDED,
         actor=by,
         school=pupil.school,
         obj=score,
         pupil_id=pupil.pk,
-        changes={"informant": informant, "taken_on": taken_on.isoformat()},
+        values={"informant": informant, "taken_on": taken_on},
         request=request,
     )
     return score
@@ -856,11 +883,11 @@ def pep_settings_update(*, school, by, request=None, **fields) -> PepSettings:
     settings.full_clean(exclude=["school"])
     settings.save()
     audit_record(
-        action="pep.settings_changed",
+        action=PepAction.SETTINGS_CHANGED,
         actor=by,
         school=school,
         obj=settings,
-        changes=changes,
+        **audit_diff(changes, settings),
         request=request,
     )
     return settings

@@ -19,6 +19,7 @@ from core.audit import audit_record
 from core.forms import saved
 from peps import selectors, services
 from peps.access import attainment_for, attendee_for, pep_for, target_for
+from peps.audit import PepAction
 from peps.due import PepState
 from peps.forms import (
     AttainmentForm,
@@ -89,7 +90,7 @@ def _in_care_today(pupil, today) -> bool:
 
 @requires(Capability.VIEW_COHORT)
 def pupil_peps(request, pupil_id: int):
-    pupil = pupil_for(request, pupil_id, read="pupil.peps_viewed")
+    pupil = pupil_for(request, pupil_id, read=PepAction.PUPIL_PEPS_VIEWED)
     today = timezone.localdate()
     calendar = SchoolCalendar.for_school(request.school)
     try:
@@ -599,9 +600,9 @@ def compliance(request):
     except TermDatesMissing as missing:
         error = missing.messages[0]
     audit_record(
-        action="pep.compliance_viewed",
+        action=PepAction.COMPLIANCE_VIEWED,
         request=request,
-        changes={"term": str(chosen) if chosen else ""},
+        values={"term": str(chosen) if chosen else ""},
     )
     return render(
         request,

@@ -13,14 +13,15 @@ the page the person already opened (and was recorded) with the GET.
 from django.http import HttpRequest
 
 from core.access import for_school
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from pupils.audit import PupilAction
 from pupils.models import CareEpisode, Contact, LeavingTask, Pupil
 
 # A GET (or HEAD) is a page view; anything else is a change the services audit.
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def pupil_for(request: HttpRequest, pk: int, *, read: str = "pupil.viewed") -> Pupil:
+def pupil_for(request: HttpRequest, pk: int, *, read: AuditAction = PupilAction.VIEWED) -> Pupil:
     """The pupil ``pk`` of the user's school, or 404. On a GET, recorded as read with the
     action ``read``."""
     pupil = for_school(request, Pupil.objects.select_related("school"), pk=pk)
@@ -28,13 +29,15 @@ def pupil_for(request: HttpRequest, pk: int, *, read: str = "pupil.viewed") -> P
     return pupil
 
 
-def record_read(request: HttpRequest, *, action: str, obj, pupil_id: int, changes=None) -> None:
+def record_read(
+    request: HttpRequest, *, action: AuditAction, obj, pupil_id: int, values=None
+) -> None:
     """Write the one read event of this request for the child ``pupil_id``.
 
     The event names the page (its URL name, never its query string) and carries ``pupil_id``,
     so the child's audit trail shows who looked at what. A second fetch of the same child in
-    one request (a PEP and its pupil, say) writes nothing more. ``changes`` must hold only
-    Harbour's own values (versions, states), never text typed about the child.
+    one request (a PEP and its pupil, say) writes nothing more. ``values`` are keys of
+    ``obj``'s ``audit_values`` (versions, states), never text typed about the child.
     """
     if request.method not in READ_METHODS:
         return
@@ -48,7 +51,7 @@ def record_read(request: HttpRequest, *, action: str, obj, pupil_id: int, change
         request=request,
         obj=obj,
         pupil_id=pupil_id,
-        changes={"page": match.view_name if match else ""} | (changes or {}),
+        values={"page": match.view_name if match else ""} | (values or {}),
     )
 
 

@@ -113,14 +113,14 @@ class CohortFilter(django_filters.FilterSet):
             (str(vs.pk), vs.local_authority_name) for vs in VirtualSchool.objects.all()
         ]
 
-    def audit_changes(self) -> dict:
+    def audit_values(self) -> dict:
         """What the audit log keeps of this search: the filters that were applied, each value
         one of Harbour's own choices (a form rejects any other), and only whether a name or
         UPN was searched for, never the words typed: they may be about a child."""
         self.form.is_valid()  # cleaned_data holds only the fields that validated
         data = self.form.cleaned_data
         applied = {name: data[name] for name in AUDITED_FILTERS if data.get(name)}
-        return applied | {"searched": bool((data.get("q") or "").strip())}
+        return {"filters": applied, "searched": bool((data.get("q") or "").strip())}
 
     def filter_queryset(self, queryset):
         # Leavers are out unless asked for, and the list is sorted by name unless asked

@@ -38,6 +38,7 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from core.audit import audit_record
+from pupils.audit import PupilAction
 from pupils.cohort import nc_year_for, nc_year_for_age, nc_year_label
 from pupils.ctf import MAX_CTF_BYTES, CtfError, CtfFile, ctf_read
 from pupils.models import CareEpisode, EpisodeKind, LegalBasis, Pupil, SenStatus, Sex
@@ -817,16 +818,18 @@ def pupils_import(
                 ]
                 return result
         audit_record(
-            action="pupils.imported",
+            action=PupilAction.IMPORTED,
             actor=by,
             school=school,
-            changes={
-                "file_name": upload.name,
+            # Not the file's name: whoever saved it may have named a child in it.
+            values={
                 "sha256": upload.sha256,
                 "format": upload.kind,
-                "created": result.count(CREATE),
-                "updated": result.count(UPDATE),
-                "unchanged": result.count(UNCHANGED),
+                "rows": {
+                    "created": result.count(CREATE),
+                    "updated": result.count(UPDATE),
+                    "unchanged": result.count(UNCHANGED),
+                },
             },
             request=request,
         )

@@ -94,6 +94,23 @@ class Pupil(models.Model):
 
     objects = PupilQuerySet.as_manager()
 
+    # The values the audit log may keep (core.audit): Harbour's own choices, numbers and dates.
+    # Names, text typed by staff, the date of birth and the UPN are kept by field name only.
+    audit_values = frozenset(
+        {
+            "sex",
+            "nc_year_offset",
+            "admission_date",
+            "leaving_date",
+            "destination",
+            "destination_school_urn",
+            "sen_status",
+            "ehc_plan_review_date",
+            "free_school_meals",
+            "checklist",  # the leaving checklist's items and their due dates
+        }
+    )
+
     class Meta:
         ordering = ["legal_surname", "legal_forename", "pk"]
         constraints = [
@@ -254,6 +271,19 @@ class CareEpisode(Period, models.Model):
 
     objects = PeriodQuerySet["CareEpisode"].as_manager()
 
+    # The values the audit log may keep (core.audit): Harbour's own choices, numbers and dates.
+    # The notes are kept by field name only.
+    audit_values = frozenset(
+        {
+            "kind",
+            "start_date",
+            "end_date",
+            "legal_basis",
+            "responsible_authority",
+            "start_date_confirmed",
+        }
+    )
+
     class Meta:
         ordering = ["-start_date", "-pk"]
         constraints = [
@@ -308,6 +338,20 @@ class Contact(Period, models.Model):
 
     objects = PeriodQuerySet["Contact"].as_manager()
 
+    # The values the audit log may keep (core.audit): Harbour's own choices, numbers and dates.
+    # The person's name, details, relationship and the notes are kept by field name only.
+    audit_values = frozenset(
+        {
+            "kind",
+            "user",
+            "virtual_school",
+            "parental_responsibility",
+            "consents_to_virtual_school_advice",
+            "start_date",
+            "end_date",
+        }
+    )
+
     class Meta:
         ordering = ["kind", "-start_date", "pk"]
         constraints = [
@@ -355,6 +399,9 @@ class LeavingTask(models.Model):
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The values the audit log may keep (core.audit); the notes are kept by field name only.
+    audit_values = frozenset({"item", "due_date", "completed_on", "completed_by"})
 
     class Meta:
         ordering = ["pk"]

@@ -15,8 +15,9 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from accounts.models import Membership
-from core.audit import audit_record, changed_fields, field_values
+from core.audit import audit_diff, audit_record, changed_fields, field_values
 from pupils import periods
+from pupils.audit import PupilAction
 from pupils.cohort import cohort_status, nc_year_for
 from pupils.models import (
     LEGAL_BASES_FOR_KIND,
@@ -115,7 +116,9 @@ def _apply(obj, fields: tuple[str, ...], changes: dict[str, Any], *, service: st
     return before
 
 
-def _save_if_changed(obj, pupil: Pupil, fields, before: dict, action: str, by, request) -> None:
+def _save_if_changed(
+    obj, pupil: Pupil, fields, before: dict, action: PupilAction, by, request
+) -> None:
     """Save and audit ``obj`` only when a field really changed: a form saved as it was leaves
     no trace in the audit log."""
     diff = changed_fields(before, obj, fields)
@@ -127,12 +130,12 @@ def _save_if_changed(obj, pupil: Pupil, fields, before: dict, action: str, by, r
             school=pupil.school,
             obj=obj,
             pupil_id=pupil.pk,
-            changes=diff,
+            **audit_diff(diff, obj),
             request=request,
         )
 
 
-def _end(obj, pupil: Pupil, end_date: dt.date, what: str, check, action: str, by, request):
+def _end(obj, pupil: Pupil, end_date: dt.date, what: str, check, action: PupilAction, by, request):
     """Record the day an open episode or contact ended."""
     if obj.end_date is not None:
         raise ValidationError({"end_date": f"This {what} already ended on {_day(obj.end_date)}"})
@@ -145,7 +148,8 @@ def _end(obj, pupil: Pupil, end_date: dt.date, what: str, check, action: str, by
         school=pupil.school,
         obj=obj,
         pupil_id=pupil.pk,
-        changes={"end_date": [None, end_date]},
+        fields=["end_date"],
+        values={"end_date": [None, end_date]},
         request=request,
     )
 
@@ -236,12 +240,12 @@ def pupil_create(
     _check_pupil(pupil, today=today)
     pupil.save()
     audit_record(
-        action="pupil.created",
+        action=PupilAction.CREATED,
         actor=by,
         school=school,
         obj=pupil,
         pupil_id=pupil.pk,
-        changes=_created(pupil, PUPIL_FIELDS),
+        **audit_diff(_created(pupil, PUPIL_FIELDS), pupil),
         request=request,
     )
     return pupil
@@ -265,7 +269,7 @@ def pupil_update(
     if nc_year_given:
         pupil.nc_year_offset = _nc_year_offset(pupil.date_of_birth, nc_year, today)
     _check_pupil(pupil, today=today)
-    _save_if_changed(pupil, pupil, PUPIL_FIELDS, before, "pupil.updated", by, request)
+    _save_if_changed(pupil, pupil, PUPIL_FIELDS, before, PupilAction.UPDATED, by, request)
     return pupil
 
 
@@ -356,12 +360,12 @@ def care_episode_add(
     _check_episode(episode, pupil)
     episode.save()
     audit_record(
-        action="care_episode.added",
+        action=PupilAction.CARE_EPISODE_ADDED,
         actor=by,
         school=pupil.school,
         obj=episode,
         pupil_id=pupil.pk,
-        changes=_created(episode, EPISODE_FIELDS),
+        **audit_diff(_created(episode, EPISODE_FIELDS), episode),
         request=request,
     )
     return episode
@@ -384,7 +388,9 @@ def care_episode_update(
     before = _apply(episode, EPISODE_FIELDS, changes, service="care_episode_update")
     episode.legal_basis = episode.legal_basis or ""
     _check_episode(episode, pupil)
-    _save_if_changed(episode, pupil, EPISODE_FIELDS, before, "care_episode.updated", by, request)
+    _save_if_changed(
+        episode, pupil, EPISODE_FIELDS, before, PupilAction.CARE_EPISODE_UPDATED, by, request
+    )
     return episode
 
 
@@ -399,7 +405,16 @@ def care_episode_end(
     """Record the day an open episode ended."""
     pupil = _lock(episode.pupil)
     episode = CareEpisode.objects.get(pk=episode.pk)
-    _end(episode, pupil, end_date, "episode", _check_episode, "care_episode.ended", by, request)
+    _end(
+        episode,
+        pupil,
+        end_date,
+        "episode",
+        _check_episode,
+        PupilAction.CARE_EPISODE_ENDED,
+        by,
+        request,
+    )
     return episode
 
 
@@ -448,12 +463,12 @@ def contact_add(
     _check_contact(contact, pupil)
     contact.save()
     audit_record(
-        action="contact.added",
+        action=PupilAction.CONTACT_ADDED,
         actor=by,
         school=pupil.school,
         obj=contact,
         pupil_id=pupil.pk,
-        changes={"kind": [None, kind]} | _created(contact, CONTACT_FIELDS),
+        **audit_diff({"kind": [None, kind]} | _created(contact, CONTACT_FIELDS), contact),
         request=request,
     )
     return contact
@@ -471,7 +486,9 @@ def contact_update(
     contact = Contact.objects.select_related("user", "virtual_school").get(pk=contact.pk)
     before = _apply(contact, CONTACT_FIELDS, changes, service="contact_update")
     _check_contact(contact, pupil)
-    _save_if_changed(contact, pupil, CONTACT_FIELDS, before, "contact.updated", by, request)
+    _save_if_changed(
+        contact, pupil, CONTACT_FIELDS, before, PupilAction.CONTACT_UPDATED, by, request
+    )
     return contact
 
 
@@ -485,7 +502,9 @@ def contact_end(
 ) -> Contact:
     pupil = _lock(contact.pupil)
     contact = Contact.objects.select_related("user").get(pk=contact.pk)
-    _end(contact, pupil, end_date, "contact", _check_contact, "contact.ended", by, request)
+    _end(
+        contact, pupil, end_date, "contact", _check_contact, PupilAction.CONTACT_ENDED, by, request
+    )
     return contact
 
 
@@ -555,12 +574,12 @@ def pupil_leave(
     pupil.destination_school_name = name
     pupil.save(update_fields=[*LEAVING_FIELDS, "updated_at"])
     audit_record(
-        action="pupil.left",
+        action=PupilAction.LEFT,
         actor=by,
         school=pupil.school,
         obj=pupil,
         pupil_id=pupil.pk,
-        changes=changed_fields(before, pupil, LEAVING_FIELDS),
+        **audit_diff(changed_fields(before, pupil, LEAVING_FIELDS), pupil),
         request=request,
     )
 
@@ -581,12 +600,12 @@ def pupil_leave(
             task.save(update_fields=["due_date", "due_date_note"])
         tasks.append(task)
     audit_record(
-        action="leaving_checklist.started",
+        action=PupilAction.LEAVING_CHECKLIST_STARTED,
         actor=by,
         school=pupil.school,
         obj=pupil,
         pupil_id=pupil.pk,
-        changes={t.item: [None, t.due_date] for t in tasks},
+        values={"checklist": {t.item: t.due_date for t in tasks}},
         request=request,
     )
     return tasks
@@ -616,12 +635,13 @@ def leaving_task_complete(
     task.notes = notes.strip()
     task.save(update_fields=["completed_on", "completed_by", "notes"])
     audit_record(
-        action="leaving_task.completed",
+        action=PupilAction.LEAVING_TASK_COMPLETED,
         actor=by,
         school=task.pupil.school,
         obj=task,
         pupil_id=task.pupil_id,
-        changes={"item": [None, task.item], "completed_on": [None, completed_on]},
+        fields=["completed_on", "completed_by", *(["notes"] if task.notes else [])],
+        values={"item": task.item, "completed_on": [None, completed_on]},
         request=request,
     )
     return task

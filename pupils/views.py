@@ -14,6 +14,7 @@ from core.exports import Column, export_response
 from core.forms import saved
 from pupils import services
 from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil_for
+from pupils.audit import PupilAction
 from pupils.chronology import chronology_for
 from pupils.cohort import CohortGroup, nc_year_for, nc_year_label
 from pupils.filters import CohortFilter
@@ -70,9 +71,9 @@ def cohort(request):
         pupil.leaves_cohort_on = leaves_cohort_on(pupil)
         pupil.left = pupil.has_left(filterset.today)
     audit_record(
-        action="cohort.viewed",
+        action=PupilAction.COHORT_VIEWED,
         request=request,
-        changes=filterset.audit_changes() | {"page": page.number, "pupils": len(page)},
+        values=filterset.audit_values() | {"page": page.number, "pupils": len(page)},
     )
     return render(
         request,
@@ -127,9 +128,9 @@ def _cohort_export(request, file_format: str):
         file_format=file_format,
     )
     audit_record(
-        action="cohort.exported",
+        action=PupilAction.COHORT_EXPORTED,
         request=request,
-        changes=filterset.audit_changes() | {"pupils": count, "format": file_format},
+        values=filterset.audit_values() | {"pupils": count, "format": file_format},
     )
     return response
 

@@ -38,6 +38,9 @@ class AcademicYear(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="academic_years")
     start_year = models.PositiveSmallIntegerField()
 
+    # The audit log keeps each term's dates when a year is added (core.audit).
+    audit_values = frozenset({"autumn", "spring", "summer"})
+
     class Meta:
         ordering = ["-start_year"]
         constraints = [
@@ -65,6 +68,8 @@ class Term(models.Model):
         null=True, blank=True, help_text="Last weekday of the half-term holiday"
     )
 
+    audit_values = frozenset({"first_day", "last_day", "half_term_first_day", "half_term_last_day"})
+
     class Meta:
         ordering = ["first_day"]
         constraints = [
@@ -87,6 +92,9 @@ class Closure(models.Model):
     first_day = models.DateField()
     last_day = models.DateField()
     reason = models.CharField(max_length=100)
+
+    # The reason is typed by staff: the audit log keeps its field name only (core.audit).
+    audit_values = frozenset({"first_day", "last_day"})
 
     class Meta:
         ordering = ["first_day"]
@@ -112,6 +120,9 @@ class VirtualSchool(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
     contact_name = models.CharField(max_length=150, blank=True)
+
+    # The directory's values the audit log keeps (core.audit); a person's name by field only.
+    audit_values = frozenset({"local_authority_name", "la_code", "email", "phone", "website"})
 
     class Meta:
         ordering = ["local_authority_name"]
@@ -152,6 +163,10 @@ class VirtualSchoolContact(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    # What the audit log keeps (core.audit): where PEPs go and whether that was confirmed. The
+    # person's name and role are typed by staff: kept by field name only.
+    audit_values = frozenset({"email", "address", "confirmed", "source"})
 
     class Meta:
         ordering = ["virtual_school__local_authority_name"]

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.audit import audit_record, changed_fields
+from core.audit import audit_diff, audit_record, changed_fields
+from schools.audit import SchoolAction
 from schools.models import (
     AcademicYear,
     Closure,
@@ -95,11 +96,11 @@ def academic_year_create(
             half_term_last_day=term.half_term_last_day,
         )
     audit_record(
-        action="term_dates.year_added",
+        action=SchoolAction.YEAR_ADDED,
         request=request,
         school=school,
         obj=year,
-        changes={name: _describe(by_name[name]) for name in TERM_NAMES},
+        values={name: _describe(by_name[name]) for name in TERM_NAMES},
     )
     return year
 
@@ -140,11 +141,11 @@ def term_update(
     if changes:
         term.save(update_fields=TERM_FIELDS)
         audit_record(
-            action="term_dates.term_changed",
+            action=SchoolAction.TERM_CHANGED,
             request=request,
             school=year.school,
             obj=term,
-            changes=changes,
+            **audit_diff(changes, term),
         )
     return term
 
@@ -272,15 +273,12 @@ def closure_add(
         school=school, first_day=first_day, last_day=last_day, reason=reason
     )
     audit_record(
-        action="term_dates.closure_added",
+        action=SchoolAction.CLOSURE_ADDED,
         request=request,
         school=school,
         obj=closure,
-        changes={
-            "first_day": first_day,
-            "last_day": last_day,
-            "reason": reason,
-        },
+        fields=["first_day", "last_day", "reason"],
+        values={"first_day": first_day, "last_day": last_day},
     )
     return closure
 
@@ -289,15 +287,12 @@ def closure_add(
 def closure_remove(*, closure: Closure, request: HttpRequest | None = None) -> None:
     """Remove a closure: its days become school days again."""
     audit_record(
-        action="term_dates.closure_removed",
+        action=SchoolAction.CLOSURE_REMOVED,
         request=request,
         school=closure.school,
         obj=closure,
-        changes={
-            "first_day": closure.first_day,
-            "last_day": closure.last_day,
-            "reason": closure.reason,
-        },
+        fields=["first_day", "last_day", "reason"],
+        values={"first_day": closure.first_day, "last_day": closure.last_day},
     )
     closure.delete()
 
@@ -333,10 +328,13 @@ def virtual_school_create(
     virtual_school.full_clean()
     virtual_school.save()
     audit_record(
-        action="virtual_school.added",
+        action=SchoolAction.VIRTUAL_SCHOOL_ADDED,
         actor=_actor(request),
         obj=virtual_school,
-        changes={field: getattr(virtual_school, field) for field in VIRTUAL_SCHOOL_FIELDS},
+        **audit_diff(
+            {field: getattr(virtual_school, field) for field in VIRTUAL_SCHOOL_FIELDS},
+            virtual_school,
+        ),
     )
     return virtual_school
 
@@ -375,10 +373,10 @@ def virtual_school_update(
         # Host data: recorded under no school (not the host's own current school), and told
         # to each school that uses the address below.
         audit_record(
-            action="virtual_school.changed",
+            action=SchoolAction.VIRTUAL_SCHOOL_CHANGED,
             actor=_actor(request),
             obj=virtual_school,
-            changes=changes,
+            **audit_diff(changes, virtual_school),
         )
         if "email" in changes:
             _directory_address_changed(virtual_school, changes["email"], request=request)
@@ -400,11 +398,12 @@ def _directory_address_changed(
         contact.confirmed_at = None
         contact.save(update_fields=["confirmed_email", "confirmed_by", "confirmed_at"])
         audit_record(
-            action="virtual_school.directory_address_changed",
+            action=SchoolAction.DIRECTORY_ADDRESS_CHANGED,
             actor=_actor(request),
             school=contact.school,
             obj=contact,
-            changes={"address": change, "confirmed": [was_confirmed, False]},
+            fields=["address", "confirmed"],
+            values={"address": change, "confirmed": [was_confirmed, False]},
         )
 
 
@@ -461,12 +460,16 @@ def virtual_school_contact_save(
     if changes or created:
         contact.save()
         audit_record(
-            action="virtual_school_contact.added" if created else "virtual_school_contact.changed",
+            action=SchoolAction.VIRTUAL_SCHOOL_CONTACT_ADDED
+            if created
+            else SchoolAction.VIRTUAL_SCHOOL_CONTACT_CHANGED,
             actor=by,
             request=request,
             school=school,
             obj=contact,
-            changes=changes if not created else {**changes, "address": contact.address},
+            **audit_diff(
+                changes if not created else {**changes, "address": contact.address}, contact
+            ),
         )
     return contact
 
@@ -503,12 +506,12 @@ def virtual_school_address_confirm(
     contact.confirmed_at = timezone.now()
     contact.save()
     audit_record(
-        action="virtual_school_contact.confirmed",
+        action=SchoolAction.VIRTUAL_SCHOOL_CONTACT_CONFIRMED,
         actor=by,
         request=request,
         school=school,
         obj=contact,
-        changes={
+        values={
             "address": contact.address,
             "source": "directory" if contact.uses_directory_address else "school",
         },

@@ -3,13 +3,14 @@ values changed on a child's record, nor what an email about a child says. The he
 
 import pytest
 
-from core.audit import audit_record
+from core.models import AuditEvent
 from notifications.models import OutboxMessage
 
 
 @pytest.fixture
 def changed_date_of_birth(school):
-    return audit_record(
+    # A row written before core migration 0002: today a date of birth is kept by name only.
+    return AuditEvent.objects.create(
         action="pupil.updated",
         school=school,
         pupil_id=41,

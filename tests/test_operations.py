@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from core.audit import audit_record
 from core.models import AuditEvent
+from pupils.audit import PupilAction
 
 
 @pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_healthz_says_unhealthy_when_the_broker_is_unreachable(client):
 
 @pytest.mark.django_db
 def test_audit_log_refuses_update_in_the_database(school):
-    event = audit_record(action="pupil.viewed", school=school)
+    event = audit_record(action=PupilAction.VIEWED, school=school)
     sql = "UPDATE accounts_auditevent SET action = 'nothing.happened' WHERE id = %s"
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -45,7 +46,7 @@ def test_audit_log_refuses_update_in_the_database(school):
 
 @pytest.mark.django_db
 def test_audit_log_refuses_delete_in_the_database(school):
-    event = audit_record(action="pupil.viewed", school=school)
+    event = audit_record(action=PupilAction.VIEWED, school=school)
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -57,7 +58,7 @@ def test_audit_log_refuses_delete_in_the_database(school):
 
 @pytest.mark.django_db
 def test_audit_log_has_no_update_or_delete_in_the_application(school):
-    event = audit_record(action="pupil.viewed", school=school)
+    event = audit_record(action=PupilAction.VIEWED, school=school)
     with pytest.raises(PermissionError):
         AuditEvent.objects.filter(pk=event.pk).update(action="x")
     with pytest.raises(PermissionError):

@@ -141,7 +141,7 @@ def test_preview_cancel_and_commit_are_audited_with_counts_and_no_values(
         ("import.committed", str(second.pk)),
     ]
     previewed = AuditEvent.objects.get(action="import.previewed", object_id=str(run.pk))
-    assert previewed.changes["rows_update"] == 1
+    assert previewed.changes["rows"]["update"] == 1
     assert previewed.actor.memberships.get().role == Role.ADMINISTRATOR
     logged = str(list(AuditEvent.objects.filter(action__startswith="import.").values()))
     for value in ("Tallulah", "Quennell", "Zz", "Yy"):

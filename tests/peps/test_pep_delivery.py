@@ -47,7 +47,7 @@ def test_an_unconfirmed_address_receives_no_pep_pdf(school, draft, teacher, camb
     assert pep.status == pep.Status.COMPLETED
     assert not OutboxMessage.objects.exists()
     held = AuditEvent.objects.get(action="pep.pdf_held")
-    assert held.changes == {"reason": "address_not_confirmed", "virtual_school": "873"}
+    assert held.changes == {"held_because": "address_not_confirmed", "virtual_school": "873"}
 
 
 def test_another_school_changing_its_contact_does_not_move_this_schools_pdfs(

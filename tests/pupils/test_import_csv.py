@@ -110,20 +110,21 @@ def test_the_sample_file_creates_each_pupil_with_their_status(school, importer, 
     assert not Pupil.objects.get(upn="F873400025004").care_episodes.exists()
 
 
-def test_a_committed_import_is_audited_once_with_its_counts_and_file(school, importer):
-    result = run(school, importer, sample(), name="pupils.csv")
+def test_a_committed_import_is_audited_once_with_its_counts_and_file_never_its_name(
+    school, importer
+):
+    result = run(school, importer, sample(), name="Amelia Thornbury.csv")
 
     event = AuditEvent.objects.get(action="pupils.imported")
     assert event.actor == importer
     assert event.school == school
     assert event.changes == {
-        "file_name": "pupils.csv",
         "sha256": result.upload.sha256,
         "format": "csv",
-        "created": 4,
-        "updated": 0,
-        "unchanged": 0,
+        "rows": {"created": 4, "updated": 0, "unchanged": 0},
     }
+    # Whoever saved the file may have named a child in its name.
+    assert "Thornbury" not in str(event.changes)
     # And each pupil's own events, written by pupils.services as the forms do.
     assert AuditEvent.objects.filter(action="pupil.created").count() == 4
     assert AuditEvent.objects.filter(action="care_episode.added").count() == 3
@@ -204,7 +205,8 @@ def test_an_update_goes_through_the_service_and_is_audited(school, importer):
     assert pupil.legal_surname == "Thornbury"
     event = AuditEvent.objects.get(action="pupil.updated")
     assert event.pupil_id == pupil.pk
-    assert event.changes["legal_surname"] == ["Thornbery", "Thornbury"]
+    assert event.fields == ["legal_surname"]
+    assert "Thornbury" not in str(event.changes)
 
 
 def test_an_empty_cell_keeps_what_harbour_holds(school, importer):

@@ -139,7 +139,7 @@ def test_a_designated_teacher_uploads_checks_and_confirms_a_csv(dt_client, schoo
     done_page = page_of(dt_client, run)
     assert "4 created, 0 updated, 0 unchanged" in done_page
     assert reverse("pupils:cohort") in done_page
-    assert AuditEvent.objects.get(action="pupils.imported").changes["created"] == 4
+    assert AuditEvent.objects.get(action="pupils.imported").changes["rows"]["created"] == 4
 
 
 def test_while_the_check_runs_the_page_refreshes_itself_without_script(dt_client):
