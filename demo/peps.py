@@ -395,6 +395,7 @@ def _next_meeting(meeting: dt.date) -> dt.date:
 
 
 def _term(term: TermDates) -> Term:
+    assert term.pk is not None  # a term from the school's calendar is saved
     return Term.objects.select_related("academic_year").get(pk=term.pk)
 
 
@@ -433,9 +434,9 @@ def _fill(pep, content: Meeting, meeting: dt.date | None, by) -> None:
             notes=record.notes,
             by=by,
         )
-    for target, review in zip(targets_to_review(pep), content.reviews, strict=False):
+    for last_target, review in zip(targets_to_review(pep), content.reviews, strict=False):
         services.target_review(
-            pep=pep, target=target, outcome=review.outcome, evidence=review.evidence, by=by
+            pep=pep, target=last_target, outcome=review.outcome, evidence=review.evidence, by=by
         )
     for target in content.targets:
         due_by = None

@@ -190,8 +190,11 @@ def load_demo_pupils(school, *, today: dt.date) -> list[Pupil]:
 
 def _create(school, child: Child, upn: str, today, authorities, advisers, users) -> Pupil:
     born = birth_date(child.year, child.birth_month, today)
-    dated = [e for e in child.episodes if e.started_months_ago is not None]
-    starts = [_months_ago(today, e.started_months_ago) for e in dated if not e.ended_ago]
+    starts = [
+        _months_ago(today, months)
+        for e in child.episodes
+        if (months := e.started_months_ago) is not None
+    ]
     admitted = max(
         shift(born, years=4, months=8),
         shift(min(starts, default=today), months=-6),
@@ -215,6 +218,7 @@ def _create(school, child: Child, upn: str, today, authorities, advisers, users)
         free_school_meals=child.fsm,
     )
     for episode in child.episodes:
+        end: dt.date | None
         if episode.ended_ago:
             end = shift(
                 today,
@@ -224,6 +228,7 @@ def _create(school, child: Child, upn: str, today, authorities, advisers, users)
             )
             start = shift(end, years=-1, months=-4)
         else:
+            assert episode.started_months_ago is not None  # checked when the data was read
             start = _months_ago(today, episode.started_months_ago)
             end = (
                 _months_ago(today, episode.ended_months_ago)
@@ -239,7 +244,11 @@ def _create(school, child: Child, upn: str, today, authorities, advisers, users)
             legal_basis=episode.basis,
             responsible_authority=authorities[episode.la],
         )
-    in_care_since = [_months_ago(today, e.started_months_ago) for e in dated if e.kind == CIC]
+    in_care_since = [
+        _months_ago(today, months)
+        for e in child.episodes
+        if e.kind == CIC and (months := e.started_months_ago) is not None
+    ]
     since = max(admitted, max(in_care_since, default=admitted))
     if child.social_worker:
         services.contact_add(
