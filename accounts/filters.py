@@ -1,11 +1,11 @@
 """The audit log's filters."""
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 
 from accounts.models import User
+from core.forms import form_helper
 from core.models import AuditEvent
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
@@ -20,10 +20,7 @@ def _school_members(request):
 class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # a GET form: no token in the address bar
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.select("user"),
             Field.text("pupil_id", field_width=10),
             Field.text("action", field_width=20),

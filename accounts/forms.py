@@ -5,14 +5,14 @@ import re
 import uuid
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
 from accounts.links import password_reset_valid_days
 from accounts.roles import ROLE_CAPABILITIES, Capability, Role
+from core.forms import form_helper
 from notifications.services import message_queue
 
 # What each capability lets a person do, in the words the role hints use.
@@ -50,15 +50,6 @@ def role_choices(grantable: set[str] | None = None) -> list[Choice]:
     ]
 
 
-def _helper(*fields) -> FormHelper:
-    # The page template draws the <form> and the button; crispy draws the fields.
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the page's <form> has the token
-    helper.layout = Layout(*fields)
-    return helper
-
-
 def _email_widget() -> forms.EmailInput:
     return forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
 
@@ -83,7 +74,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = _helper(Field.text("username"), Field.text("password"))
+        self.helper = form_helper(Field.text("username"), Field.text("password"))
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
@@ -106,7 +97,7 @@ class CodeForm(forms.Form):
         if label:
             self.fields["code"].label = label
         self.fields["code"].help_text = help_text
-        self.helper = _helper(Field.text("code", field_width=10))
+        self.helper = form_helper(Field.text("code", field_width=10))
 
     def clean_code(self) -> str:
         # People copy codes with spaces or dashes ("123 456", "abcd-efgh").
@@ -125,7 +116,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("email"))
+        self.helper = form_helper(Field.text("email"))
 
     def get_users(self, email):
         # Django skips accounts without a usable password; in Harbour those are invited staff
@@ -169,7 +160,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         )
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = _helper(Field.text("new_password1"), Field.text("new_password2"))
+        self.helper = form_helper(Field.text("new_password1"), Field.text("new_password2"))
 
 
 class ChooseSchoolForm(forms.Form):
@@ -186,7 +177,7 @@ class ChooseSchoolForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].choices = [(str(s.pk), s.name) for s in schools]
-        self.helper = _helper(Field.radios("school", legend_size="m"))
+        self.helper = form_helper(Field.radios("school", legend_size="m"))
 
 
 class StaffInviteForm(forms.Form):
@@ -213,7 +204,7 @@ class StaffInviteForm(forms.Form):
     def __init__(self, *args, grantable: set[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = role_choices(grantable)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("email"),
             Field.text("full_name"),
             Field.checkboxes("roles", legend_size="m"),
@@ -251,7 +242,7 @@ class StaffRolesForm(forms.Form):
             ].help_text = (
                 f"Tick every role they need. To remove {person} from {school}, untick them all."
             )
-        self.helper = _helper(Field.checkboxes("roles", legend_size="m"))
+        self.helper = form_helper(Field.checkboxes("roles", legend_size="m"))
 
     def clean_roles(self) -> list[str]:
         return sorted(set(self.cleaned_data["roles"]) | self.kept)

@@ -1,6 +1,7 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout
+from crispy_forms_gds.layout import Field, Fluid
 from django import forms
+
+from core.forms import form_helper
 
 
 class OutboxFilterForm(forms.Form):
@@ -8,9 +9,7 @@ class OutboxFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("q", field_width=Fluid.ONE_HALF),
             Field.select("state"),
         )

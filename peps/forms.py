@@ -2,10 +2,10 @@
 refuses) live in ``peps.services``. Every field of the meeting form is optional: a draft may
 be saved at any point."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from core.forms import form_helper
 from peps.models import (
     SCALE_VALUES,
     AttainmentScale,
@@ -17,13 +17,6 @@ from peps.models import (
 from peps.sdq import Informant, impact_max
 from pupils.forms import date_field
 from pupils.models import SenStatus
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
 
 
 def _show_dates_as_typed(form, *names) -> None:
@@ -74,7 +67,7 @@ class StartForm(forms.Form):
         self.fields["term"].choices = [(t.pk, str(t)) for t in terms]
         if len(terms) == 1:
             self.fields["term"].initial = terms[0].pk
-        self.helper = _helper(Field.radios("term", legend_size=Size.MEDIUM))
+        self.helper = form_helper(Field.radios("term", legend_size=Size.MEDIUM))
 
 
 class MeetingForm(forms.Form):
@@ -159,7 +152,7 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         _show_dates_as_typed(self, "meeting_date", "next_meeting_date")
         # In the order of the PEP page and the PDF.
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 Field.text("meeting_date", field_width=10),
                 Field.text("meeting_place", field_width=30),
@@ -222,7 +215,7 @@ class AttendeeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name", field_width=20),
             Field.radios("role", legend_size=Size.SMALL),
             Field.radios("attendance", legend_size=Size.SMALL),
@@ -247,7 +240,7 @@ class AttainmentForm(forms.Form):
         choices = [("", "Choose")] + [(v, v) for v in SCALE_VALUES[scale]]
         self.fields["current"].choices = choices
         self.fields["expected"].choices = choices
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("subject", field_width=20),
             Field.select("current"),
             Field.select("expected"),
@@ -300,7 +293,7 @@ class TargetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _show_dates_as_typed(self, "due_by")
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("area", legend_size=Size.SMALL),
             Field.textarea("action", rows=3),
             Field.textarea("success_measure", rows=2),
@@ -330,7 +323,7 @@ class ReviewForm(forms.Form):
         self.fields["evidence"].error_messages["required"] = (
             "Say what shows the target was or was not achieved"
         )
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("outcome", legend_size=Size.SMALL), Field.textarea("evidence", rows=3)
         )
 
@@ -348,7 +341,7 @@ class CorrectionForm(forms.Form):
         self.fields["reason"].error_messages["required"] = (
             "Say what is wrong in the completed PEP and why it is being corrected"
         )
-        self.helper = _helper(Field.textarea("reason", rows=3))
+        self.helper = form_helper(Field.textarea("reason", rows=3))
 
 
 class SdqForm(forms.Form):
@@ -375,7 +368,7 @@ class SdqForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("taken_on", field_width=10),
             Field.radios("informant", legend_size=Size.SMALL),
             Fieldset(
@@ -427,7 +420,7 @@ class PepSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("first_pep_school_days", field_width=3),
             Field.text("due_window_school_days", field_width=3),
             Field.text("termly_deadline_school_days_before_end", field_width=3),

@@ -5,12 +5,12 @@ into Python.
 """
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.db.models import Q
 
 from accounts.models import User
+from core.forms import form_helper
 from pupils.cohort import NC_YEAR_CHOICES, CohortGroup
 from pupils.models import SenStatus
 from pupils.upn import normalise_upn
@@ -46,9 +46,7 @@ AUDITED_FILTERS = ("group", "nc_year", "sen_status", "key_adult", "authority", "
 class CohortFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("q"),
             Field.select("group"),
             Field.select("nc_year"),

@@ -1,10 +1,10 @@
 """Forms parse and normalise what a teacher types; the rules live in ``pupils.services``."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout
+from crispy_forms_gds.layout import Field, Fieldset
 from django import forms
 
 from accounts.models import User
+from core.forms import form_helper
 from pupils.cohort import NC_YEAR_CHOICES
 from pupils.models import (
     ContactKind,
@@ -93,9 +93,7 @@ class PupilForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("legal_forename", field_width=20),
             Field.text("middle_names", field_width=20),
             Field.text("legal_surname", field_width=20),
@@ -150,9 +148,7 @@ class CareEpisodeForm(forms.Form):
         self.fields["responsible_authority"].label_from_instance = lambda vs: (
             f"{vs.local_authority_name} ({vs.la_code})"
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("kind"),
             Field.text("start_date", field_width=10),
             Field.text("end_date", field_width=10),
@@ -167,9 +163,7 @@ class EndDateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field.text("end_date", field_width=10))
+        self.helper = form_helper(Field.text("end_date", field_width=10))
 
 
 class ContactForm(forms.Form):
@@ -251,9 +245,7 @@ class ContactForm(forms.Form):
                 layout.append(Field.text(name, field_width=10))
             else:
                 layout.append(Field.text(name, field_width=20))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
 
 class LeavingForm(forms.Form):
@@ -274,9 +266,7 @@ class LeavingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("leaving_date", field_width=10),
             Field.radios("destination"),
             Fieldset(
@@ -299,8 +289,6 @@ class LeavingTaskForm(forms.Form):
 
     def __init__(self, *args, task: LeavingTask, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("completed_on", field_width=10), Field.textarea("notes", rows=3)
         )

@@ -3,10 +3,10 @@ imported at all is shown on the form as an error."""
 
 import datetime as dt
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 
+from core.forms import form_helper
 from pupils.imports import MAX_FILE_BYTES, ImportFile, ImportFileError, import_file_read
 
 
@@ -30,9 +30,7 @@ class ImportUploadForm(forms.Form):
         self.today = today
         self.upload: ImportFile | None = None
         self.content = b""
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field("file"))
+        self.helper = form_helper(Field("file"))
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -1,10 +1,10 @@
 """Forms for term dates and the Virtual School directory. They parse what was typed; the
 rules (terms in order, inside their year) live in ``schools.services``."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from core.forms import form_helper
 from schools.models import VirtualSchool
 from schools.schooldays import TERM_NAMES, TermDates
 from schools.services import TERM_FIELDS, VIRTUAL_SCHOOL_FIELDS
@@ -94,10 +94,7 @@ class AcademicYearForm(forms.Form):
                     legend_size=Size.MEDIUM,
                 )
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.text("start_year", field_width=4), *fieldsets)
+        self.helper = form_helper(Field.text("start_year", field_width=4), *fieldsets)
 
     def terms(self) -> list[TermDates]:
         data = self.cleaned_data
@@ -115,10 +112,7 @@ class TermForm(forms.Form):
     def __init__(self, *args, term_label: str, **kwargs):
         super().__init__(*args, **kwargs)
         _term_date_fields(self, "", term_label)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*_date_fields(""))
+        self.helper = form_helper(*_date_fields(""))
 
 
 class ClosureForm(forms.Form):
@@ -141,10 +135,7 @@ class ClosureForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("first_day"), Field.text("last_day"), Field.text("reason")
         )
 
@@ -196,10 +187,7 @@ class VirtualSchoolForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("local_authority_name"),
             Field.text("la_code", field_width=3),
             Field.text("email", spellcheck="false"),
@@ -239,9 +227,6 @@ class VirtualSchoolContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name"), Field.text("role"), Field.text("email", spellcheck="false")
         )

@@ -1,4 +1,4 @@
-"""The demo's PEPs (peps.demo): whatever day of the 2026 to 2027 school year the demo is loaded,
+"""The demo's PEPs (demo.peps): whatever day of the 2026 to 2027 school year the demo is loaded,
 a designated teacher sees last term's PEPs with targets to review, this term's done, a draft,
 a first PEP due, one overdue and the carer SDQ flag; and loading it again changes nothing."""
 
@@ -10,16 +10,15 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from core.models import AuditEvent
-from demo.management.commands.load_demo import CLOSURES, TERM_DATES
+from demo.peps import load_demo_peps
+from demo.pupils import load_demo_pupils
+from demo.schools import load_demo_term_dates
 from notifications.models import OutboxMessage
-from peps.demo import load_demo_peps
 from peps.due import PepState
 from peps.models import PepTarget, PersonalEducationPlan, SdqScore, TargetReview
 from peps.selectors import pep_compliance, pep_statuses_for_school, targets_to_review
 from peps.services import completion_problems
-from pupils.demo import load_demo_pupils
 from pupils.models import Pupil
-from schools.models import AcademicYear, Closure, Term
 from schools.schooldays import SchoolCalendar
 from tests.conftest import member, render_report_runs
 from tests.factories import SchoolFactory
@@ -40,21 +39,7 @@ TERM_TIME = [
 
 def with_demo_calendar(school):
     """The demo's term dates and closures, and its designated teacher."""
-    for start_year, terms in TERM_DATES.items():
-        year = AcademicYear.objects.create(school=school, start_year=start_year)
-        for name, first, last, ht_first, ht_last in terms:
-            Term.objects.create(
-                academic_year=year,
-                name=name,
-                first_day=dt.date(*first),
-                last_day=dt.date(*last),
-                half_term_first_day=dt.date(*ht_first),
-                half_term_last_day=dt.date(*ht_last),
-            )
-    for day, reason in CLOSURES:
-        Closure.objects.create(
-            school=school, first_day=dt.date(*day), last_day=dt.date(*day), reason=reason
-        )
+    load_demo_term_dates(school)
     member(school, Role.DESIGNATED_TEACHER, full_name="Priya Shah")
     return school
 

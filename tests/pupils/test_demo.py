@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from demo.pupils import Child, demo_children, load_demo_pupils
 from pupils.cohort import CohortGroup, cohort_status
-from pupils.demo import CHILDREN, load_demo_pupils
 from pupils.models import Pupil
 from schools.models import VirtualSchool
 
@@ -36,4 +36,13 @@ def test_demo_cohort_covers_every_group_authority_and_the_six_year_rule(school):
 def test_loading_the_demo_twice_changes_nothing(school):
     load_demo_pupils(school, today=TODAY)
     load_demo_pupils(school, today=TODAY + dt.timedelta(days=3))
-    assert Pupil.objects.filter(school=school).count() == len(CHILDREN)
+    assert Pupil.objects.filter(school=school).count() == len(demo_children())
+
+
+def test_a_typo_in_the_demo_data_stops_the_loader_rather_than_being_ignored():
+    entry = {"forename": "Ada", "surname": "Lane", "sex": "F", "year": 3, "birth_month": 4}
+    assert Child.from_data(entry).key_adult == "dt"
+    with pytest.raises(ValueError, match="unknown key"):
+        Child.from_data(entry | {"social_wroker": "Dan Price"})
+    with pytest.raises(ValueError, match="in_cair"):
+        Child.from_data(entry | {"episodes": [{"kind": "in_cair", "started_months_ago": 3}]})

@@ -206,3 +206,10 @@ def test_ending_a_contact_and_editing_one(dt_client, pupil):
     contact.refresh_from_db()
     assert (contact.team, contact.end_date) == ("North team", D(2025, 9, 1))
     assert AuditEvent.objects.filter(action="contact.updated").exists()
+
+
+def test_a_form_page_about_a_child_names_the_child_above_its_heading(dt_client, pupil):
+    page = dt_client.get(reverse("pupils:episode_add", args=[pupil.pk])).content.decode()
+    caption = page.index(f'<span class="govuk-caption-l">{pupil.display_name}</span>')
+    assert caption < page.index('<h1 class="govuk-heading-l">')
+    assert "Error:" not in page
