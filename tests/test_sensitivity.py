@@ -18,8 +18,10 @@ from core.audit import audit_record
 from core.exports import Column, csv_bytes, table_for, xlsx_bytes
 from core.models import AuditEvent
 from core.sensitivity import EXISTS_TEXT, Detail, Sensitivity, shown, visible_detail
+from notifications.audit import OutboxAction
 from notifications.selectors import outbox_rows_for
 from pupils import chronology
+from pupils.audit import PupilAction
 from pupils.chronology import ChronologyEntry, chronology_for, register
 from pupils.models import CareEpisode
 from tests.notifications.factories import OutboxMessageFactory
@@ -197,11 +199,12 @@ def _audit_rows(role, school, events):
 def test_audit_rows_about_a_record_marked_on_its_row(role, school, concern_message):
     # The outbox message carries its mark on the row: the page reads it in one query.
     audit_record(
-        action="outbox.viewed",
+        action=OutboxAction.VIEWED,
         school=school,
         obj=concern_message,
         pupil_id=concern_message.about_pupil_id,
-        changes={"state": ["queued", "sent"]},
+        fields=["state"],
+        values={"state": ["queued", "sent"]},
     )
     (row,) = _audit_rows(role, school, AuditEvent.objects.filter(action="outbox.viewed"))
     if EXPECTED[role] is Detail.FULL:
@@ -221,13 +224,14 @@ def test_audit_rows_about_a_model_marked_on_its_class(role, school, monkeypatch)
     monkeypatch.setattr(CareEpisode, "sensitivity", Sensitivity.SAFEGUARDING, raising=False)
     episode = CareEpisodeFactory(pupil=PupilFactory(school=school))
     audit_record(
-        action="care_episode.changed",
+        action=PupilAction.CARE_EPISODE_UPDATED,
         school=school,
         obj=episode,
         pupil_id=episode.pupil_id,
-        changes={"kind": ["child_in_need_plan", "child_protection_plan"]},
+        fields=["kind"],
+        values={"kind": ["child_in_need_plan", "child_protection_plan"]},
     )
-    (row,) = _audit_rows(role, school, AuditEvent.objects.filter(action="care_episode.changed"))
+    (row,) = _audit_rows(role, school, AuditEvent.objects.filter(action="care_episode.updated"))
     assert (row.change_lines != []) is (EXPECTED[role] is Detail.FULL)
     assert (row.child != "") is (EXPECTED[role] is not Detail.NOTHING)
 
@@ -236,11 +240,12 @@ def test_the_administrators_audit_page_shows_who_but_not_what(
     school_admin_client, school, concern_message
 ):
     audit_record(
-        action="outbox.viewed",
+        action=OutboxAction.VIEWED,
         school=school,
         obj=concern_message,
         pupil_id=concern_message.about_pupil_id,
-        changes={"state": ["queued", "sent"]},
+        fields=["state"],
+        values={"state": ["queued", "sent"]},
     )
     page = school_admin_client.get(reverse("accounts:audit")).text
     assert "outbox.viewed" in page

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Capability, Role
+from core.audit import AuditAction
 from core.models import AuditEvent, ReportRun
 from core.report_runs import (
     MAX_ATTEMPTS,
@@ -27,6 +28,10 @@ pytestmark = pytest.mark.django_db
 RENDERS: list[int] = []
 
 
+class NoteAction(AuditAction):
+    DOWNLOADED = "test_note.downloaded"
+
+
 def _render(run):
     RENDERS.append(run.pk)
     if run.parameters.get("fail"):
@@ -42,7 +47,7 @@ register(
         render=_render,
         back_url=lambda run: "/",
         content_type="text/plain",
-        downloaded_action="test_note.downloaded",
+        downloaded_action=NoteAction.DOWNLOADED,
     )
 )
 
