@@ -21,6 +21,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 M = TypeVar("M", bound=models.Model)
 
 
+def _school(request: HttpRequest):
+    """The school the user acts in, put on the request by ``CurrentSchoolMiddleware``."""
+    return getattr(request, "school", None)
+
+
+def _capabilities(request: HttpRequest) -> frozenset[str]:
+    return getattr(request, "capabilities", frozenset())
+
+
+def _all(queryset: "models.QuerySet[M] | type[M]") -> "models.QuerySet[M]":
+    return queryset._default_manager.all() if isinstance(queryset, type) else queryset
+
+
 # Capabilities are the role table's names (``accounts.roles.Capability``, a ``str`` enum); the door
 # only compares them, so it needs nothing from accounts.
 def requires(*capabilities: str, any_of: tuple[str, ...] = ()) -> Callable:
@@ -33,12 +46,13 @@ def requires(*capabilities: str, any_of: tuple[str, ...] = ()) -> Callable:
         def wrapped(request: HttpRequest, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if request.school is None:
+            if _school(request) is None:
                 if request.user.memberships.exists():
                     return redirect_to_login(request.get_full_path(), "accounts:choose_school")
                 raise PermissionDenied("You are not a member of any school in Harbour.")
-            missing = [c for c in capabilities if c not in request.capabilities]
-            if missing or (any_of and not set(any_of) & request.capabilities):
+            held = _capabilities(request)
+            missing = [c for c in capabilities if c not in held]
+            if missing or (any_of and not set(any_of) & held):
                 raise PermissionDenied("Your role in this school does not include this page.")
             return view(request, *args, **kwargs)
 
@@ -49,7 +63,7 @@ def requires(*capabilities: str, any_of: tuple[str, ...] = ()) -> Callable:
 
 
 def has_capability(request: HttpRequest, capability: str) -> bool:
-    return capability in getattr(request, "capabilities", frozenset())
+    return capability in _capabilities(request)
 
 
 def for_school(request: HttpRequest, queryset: models.QuerySet[M] | type[M], **lookup) -> M:
@@ -59,8 +73,7 @@ def for_school(request: HttpRequest, queryset: models.QuerySet[M] | type[M], **l
     through a parent narrow the queryset first and pass it here with ``school_path``.
     """
     school_path = lookup.pop("school_path", "school")
-    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
-    return get_object_or_404(qs.filter(**{school_path: request.school}), **lookup)
+    return get_object_or_404(_all(queryset).filter(**{school_path: _school(request)}), **lookup)
 
 
 def for_school_or_own(
@@ -115,8 +128,7 @@ def school_records(
     request: HttpRequest, queryset: models.QuerySet[M] | type[M], school_path: str = "school"
 ) -> models.QuerySet[M]:
     """Every record of the user's current school, for list pages."""
-    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
-    return qs.filter(**{school_path: request.school})
+    return _all(queryset).filter(**{school_path: _school(request)})
 
 
 def back_to(request: HttpRequest, fallback: str):
