@@ -61,7 +61,15 @@ class ContributionRequest(models.Model):
     # What the audit log may keep (core.audit): Harbour's own choices and counts. The person's
     # name and email, and every answer, are kept by field name only.
     audit_values = frozenset(
-        {"audience", "questions", "easy_read", "code_failures", "with_adult_help", "reminder"}
+        {
+            "audience",
+            "questions",
+            "question",
+            "easy_read",
+            "code_failures",
+            "with_adult_help",
+            "reminder",
+        }
     )
 
     class Meta:
