@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peps.tasks.pep_reminders_sweep",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Views asked for before a PEP meeting and not yet given (peps/contributions/reminders.py).
+    "pep-contribution-reminders": {
+        "task": "peps.contributions.tasks.contribution_reminders_sweep",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 
 # Lock-out is per account (AXES_LOCKOUT_PARAMETERS above). A school's staff share one public IP

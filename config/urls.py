@@ -17,6 +17,9 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("pupils/", include("pupils.urls")),
     path("peps/", include("peps.urls")),
+    path("peps/", include("peps.contributions.urls")),
+    # Outside login: a contributor's secure link (peps/contributions/public_views.py).
+    path("contribute/", include("peps.contributions.public_urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

@@ -8,6 +8,7 @@ reached the recipient is never sent again without a person deciding to.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -42,6 +43,11 @@ STUCK_ERROR = "The worker stopped while sending; check with the recipient before
 # and the database show this; the worker swaps in a fresh link as it sends (``_deliver``), so
 # the link exists only in the email that reaches the recipient.
 SET_PASSWORD_LINK = "[a set-password link, sent only to the recipient]"  # noqa: S105 (not one)
+# The same for any other secret made as the message is sent (``register_send_time_secret``): a
+# template puts ``{{ private_secret }}`` where the secret goes, and the row keeps this.
+PRIVATE_SECRET = "[sent only to the recipient]"  # noqa: S105 (not one)
+# template name -> what makes that template's secret as the message is sent.
+_SEND_TIME_SECRETS: dict[str, Callable[[OutboxMessage], str]] = {}
 # The periodic flush enqueues at most this many rows a run; it runs every minute.
 FLUSH_BATCH = 500
 
@@ -65,6 +71,15 @@ class SendOutcome(StrEnum):
 class FlushOutcome:
     enqueued: int
     abandoned: int
+
+
+def register_send_time_secret(template: str, maker: Callable[[OutboxMessage], str]) -> None:
+    """Have the worker fill ``{{ private_secret }}`` in every message of ``template`` with
+    ``maker(message)`` as it sends it, so the secret (a contributor's link, a one-time code)
+    exists only in the email that leaves, never in the stored row. ``maker`` finds its record
+    through the message's ``about``; it may store a hash of what it returns. An app registers
+    its makers in its ``AppConfig.ready``; each send (a retry too) makes a fresh one."""
+    _SEND_TIME_SECRETS[template] = maker
 
 
 @transaction.atomic
@@ -107,6 +122,7 @@ def message_queue(
         "recipient": recipient,
         **context,
         "set_password_url": SET_PASSWORD_LINK,
+        "private_secret": PRIVATE_SECRET,
     }
     subject = " ".join(_render_plain_text(f"emails/{template}_subject.txt", context).split())
     message = OutboxMessage(
@@ -123,6 +139,10 @@ def message_queue(
     )
     if set_password_for is not None and SET_PASSWORD_LINK not in message.body_text:
         raise ValueError(f"emails/{template}.txt has no {{{{ set_password_url }}}}")
+    if template in _SEND_TIME_SECRETS and (
+        PRIVATE_SECRET not in message.body_text or about is None
+    ):
+        raise ValueError(f"emails/{template}.txt needs {{{{ private_secret }}}} and an about=")
     if about is not None:
         message.about_type = ContentType.objects.get_for_model(about)
         message.about_id = str(about.pk)
@@ -263,6 +283,11 @@ def _deliver(message: OutboxMessage) -> None:
         link = set_password_link(User.objects.get(pk=message.set_password_for_id))
         body_text = body_text.replace(SET_PASSWORD_LINK, link)
         body_html = body_html.replace(SET_PASSWORD_LINK, escape(link))
+    maker = _SEND_TIME_SECRETS.get(message.template)
+    if maker is not None:
+        secret = maker(message)
+        body_text = body_text.replace(PRIVATE_SECRET, secret)
+        body_html = body_html.replace(PRIVATE_SECRET, escape(secret))
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=body_text,

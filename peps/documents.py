@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from core.pdf import render_pdf
+from peps.contributions.selectors import pep_credits
 from peps.models import PersonalEducationPlan
 from peps.selectors import latest_sdqs, review_rows, sdq_views_for_pupil, targets_to_review
 from pupils.cohort import IN_CARE, nc_year_for, nc_year_label
@@ -112,6 +113,9 @@ class PepDocument:
     transition_plans: str
     next_meeting_date: dt.date | None
     pp_plus_total: Decimal = field(default=Decimal("0"))
+    # Whose words each section holds and how they were gathered, for the views accepted from
+    # a secure link (peps.contributions): {"Carer's views": ["Sam Carter (carer). Through..."]}.
+    credits: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def sdq_grid(self) -> list[tuple[str, list[str]]]:
@@ -240,6 +244,7 @@ def pep_document(pep: PersonalEducationPlan) -> PepDocument:
         transition_plans=pep.transition_plans,
         next_meeting_date=pep.next_meeting_date,
         pp_plus_total=sum((t.pp_plus_amount for t in targets), Decimal("0")),
+        credits=pep_credits(pep),
     )
 
 

@@ -467,3 +467,8 @@ class PepReminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# The views gathered before the meeting through secure links (issue 15) live in their own
+# package; imported here so Django finds their models.
+from peps.contributions.models import ContributionAnswer, ContributionRequest  # noqa: E402, F401

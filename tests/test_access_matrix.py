@@ -26,6 +26,7 @@ from schools.schooldays import SchoolCalendar
 from tests.conftest import member, sign_in
 from tests.factories import SchoolFactory, VirtualSchoolFactory, add_year
 from tests.matrix import ALL, COHORT, EDITORS, MANAGERS, MATRIX_DAY, Page, on_matrix_day
+from tests.peps.contributions_matrix import CONTRIBUTION_PAGES
 from tests.peps.matrix import PEP_PAGES, PEP_POST_PAGES
 from tests.pupils.matrix import PUPIL_PAGES
 
@@ -103,7 +104,7 @@ FOUNDATION_PAGES = [
     Page("notifications:outbox_retry", MANAGERS, record=_outbox_message, method="post"),
 ]
 
-PAGES = FOUNDATION_PAGES + PUPIL_PAGES + PEP_PAGES + PEP_POST_PAGES
+PAGES = FOUNDATION_PAGES + PUPIL_PAGES + PEP_PAGES + PEP_POST_PAGES + CONTRIBUTION_PAGES
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.
 # Django's admin (/django-admin/) is left out whole: it has its own permission system, for
@@ -123,6 +124,13 @@ OUTSIDE_THE_MATRIX = {
     "accounts:password_reset_done": "for signed-out visitors (test_password_reset.py)",
     "accounts:password_reset_confirm": "for signed-out visitors (test_password_reset.py)",
     "accounts:password_reset_complete": "for signed-out visitors (test_password_reset.py)",
+    # A contributor's secure link: outside login, the token is the key. Their own matrix
+    # (valid, expired, used, revoked, locked links; another school's) is
+    # tests/peps/test_contributions_public_matrix.py.
+    "contribute:start": "a contributor's link (tests/peps/test_contributions_public_matrix.py)",
+    "contribute:code": "a contributor's link (tests/peps/test_contributions_public_matrix.py)",
+    "contribute:answer": "a contributor's link (tests/peps/test_contributions_public_matrix.py)",
+    "contribute:done": "the contributor's thank-you page: says nothing of any record",
 }
 
 
