@@ -10,3 +10,11 @@ class PepsConfig(AppConfig):
             chronology,  # noqa: F401  (registers the "peps" chronology source)
             report_kinds,  # noqa: F401  (registers the "pep_pdf" report run)
         )
+
+    def register_pep_provider(self, name, provider):
+        """How another feature app fills a section of a new PEP without importing peps (the
+        layers forbid it): ``apps.get_app_config("peps").register_pep_provider(...)`` from its
+        ``AppConfig.ready``. See ``peps.providers``."""
+        from peps.providers import register_pep_provider
+
+        register_pep_provider(name, provider)
