@@ -6,12 +6,12 @@ class ExclusionsConfig(AppConfig):
     verbose_name = "Suspensions and exclusions"
 
     def ready(self):
+        from django.apps import apps
+
         from exclusions import (
             chronology,  # noqa: F401  (registers the "exclusions" chronology source)
             report_kinds,  # noqa: F401  (registers the "exclusion_letter" report run)
         )
-        from django.apps import apps
-
         from exclusions.pep import pep_exclusion_fields
 
         # The PEP's exclusions section is filled from here; feature apps do not import each

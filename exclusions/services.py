@@ -305,11 +305,13 @@ def exclusion_decide(
     if in_care and risk is None and not no_consultation_reason.strip():
         raise ValidationError(
             {
-                "no_consultation_reason": f"{pupil.display_name} is in care: record the Virtual "
-                "School consultation on the risk of suspension first. If it truly could not "
-                "happen first, say why here: the decision is then flagged on every report."
-            },
-            code="no_consultation",
+                "no_consultation_reason": ValidationError(
+                    f"{pupil.display_name} is in care: record the Virtual School consultation on "
+                    "the risk of suspension first. If it truly could not happen first, say why "
+                    "here: the decision is then flagged on every report.",
+                    code="no_consultation",
+                )
+            }
         )
     last_day = return_date = None
     if kind == Kind.SUSPENSION:
@@ -325,12 +327,14 @@ def exclusion_decide(
         if after > rules.YEAR_LIMIT_DAYS:
             raise ValidationError(
                 {
-                    "length": f"This would take {pupil.display_name} to {after:g} school days of "
-                    f"suspension this school year; the law allows no more than 45. "
-                    f"{already:g} already used, so at most {rules.YEAR_LIMIT_DAYS - already:g} "
-                    "more."
-                },
-                code="over_45_days",
+                    "length": ValidationError(
+                        f"This would take {pupil.display_name} to {after:g} school days of "
+                        f"suspension this school year; the law allows no more than 45. "
+                        f"{already:g} already used, so at most "
+                        f"{rules.YEAR_LIMIT_DAYS - already:g} more.",
+                        code="over_45_days",
+                    )
+                }
             )
     else:
         length = None
