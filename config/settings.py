@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peps.contributions.tasks.contribution_reminders_sweep",
         "schedule": crontab(hour=7, minute=10),
     },
+    # Statutory notices not sent by the end of the next school day, reduced timetables due for
+    # review (exclusions/sweeps.py).
+    "exclusions-sweep": {
+        "task": "exclusions.tasks.exclusions_sweep",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # Lock-out is per account (AXES_LOCKOUT_PARAMETERS above). A school's staff share one public IP

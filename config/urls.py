@@ -20,6 +20,7 @@ urlpatterns = [
     path("peps/", include("peps.contributions.urls")),
     # Outside login: a contributor's secure link (peps/contributions/public_views.py).
     path("contribute/", include("peps.contributions.public_urls")),
+    path("exclusions/", include("exclusions.urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

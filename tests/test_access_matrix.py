@@ -24,6 +24,7 @@ from notifications.models import OutboxMessage
 from schools.models import Closure, Term
 from schools.schooldays import SchoolCalendar
 from tests.conftest import member, sign_in
+from tests.exclusions.matrix import EXCLUSION_PAGES, EXCLUSION_POST_PAGES
 from tests.factories import SchoolFactory, VirtualSchoolFactory, add_year
 from tests.matrix import ALL, COHORT, EDITORS, MANAGERS, MATRIX_DAY, Page, on_matrix_day
 from tests.peps.contributions_matrix import CONTRIBUTION_PAGES
@@ -104,7 +105,15 @@ FOUNDATION_PAGES = [
     Page("notifications:outbox_retry", MANAGERS, record=_outbox_message, method="post"),
 ]
 
-PAGES = FOUNDATION_PAGES + PUPIL_PAGES + PEP_PAGES + PEP_POST_PAGES + CONTRIBUTION_PAGES
+PAGES = (
+    FOUNDATION_PAGES
+    + PUPIL_PAGES
+    + PEP_PAGES
+    + PEP_POST_PAGES
+    + CONTRIBUTION_PAGES
+    + EXCLUSION_PAGES
+    + EXCLUSION_POST_PAGES
+)
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.
 # Django's admin (/django-admin/) is left out whole: it has its own permission system, for

@@ -1,0 +1,419 @@
+"""Pages of the pathway. Each view: the access helper, a form, one service, a redirect.
+
+Reading needs ``VIEW_COHORT``; the risk, consultation, alternatives, provision,
+reintegration, the board's meeting, notices and reduced timetables need
+``EDIT_ATTENDANCE_EXCLUSIONS``; deciding and cancelling need ``DECIDE_EXCLUSION`` (the head).
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from core.access import requires
+from core.audit import audit_record
+from core.forms import saved
+from core.report_runs import report_run_request
+from exclusions import selectors, services
+from exclusions.access import exclusion_for, notice_for, risk_for, timetable_for
+from exclusions.audit import ExclusionAction
+from exclusions.forms import (
+    AlternativeForm,
+    BoardForm,
+    CancelForm,
+    ConsultationForm,
+    DecisionForm,
+    ProvisionForm,
+    ReducedTimetableForm,
+    ReintegrationForm,
+    RiskForm,
+    TimetableReviewForm,
+)
+from exclusions.report_kinds import EXCLUSION_LETTER
+from pupils.access import pupil_for, record_read
+from schools.schooldays import academic_year_label, academic_year_of
+
+EDIT = Capability.EDIT_ATTENDANCE_EXCLUSIONS
+
+
+def _form_page(request, form, *, title, pupil, button="Save", lede=""):
+    return render(
+        request,
+        "exclusions/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": pupil.display_name,
+            "button": button,
+            "lede": lede,
+            "pupil": pupil,
+            "cancel_url": reverse("exclusions:pupil", args=[pupil.pk]),
+        },
+    )
+
+
+def _to_pupil(pupil, anchor=""):
+    return redirect(reverse("exclusions:pupil", args=[pupil.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _read(request, obj):
+    record_read(
+        request, action=ExclusionAction.PUPIL_EXCLUSIONS_VIEWED, obj=obj, pupil_id=obj.pupil_id
+    )
+
+
+@requires(Capability.VIEW_COHORT)
+def pupil(request, pupil_id: int):
+    child = pupil_for(request, pupil_id, read=ExclusionAction.PUPIL_EXCLUSIONS_VIEWED)
+    today = timezone.localdate()
+    settings = services.settings_for(request.school)
+    return render(
+        request,
+        "exclusions/pupil.html",
+        {
+            "pupil": child,
+            "data": selectors.pupil_exclusions(
+                child, today=today, day_one=settings.in_care_provision_from_day_one
+            ),
+            "in_care": services.in_care_on(child, today),
+            "previously_in_care": services.previously_in_care_on(child, today),
+            "today": today,
+            "can_edit": EDIT in request.capabilities,
+            "can_decide": Capability.DECIDE_EXCLUSION in request.capabilities,
+        },
+    )
+
+
+@requires(EDIT)
+def risk_open(request, pupil_id: int):
+    child = pupil_for(request, pupil_id)
+    form = RiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.risk_open(
+                pupil=child,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if saved(form, write):
+            messages.success(request, "Risk of suspension recorded")
+            return _to_pupil(child, "risks")
+    lede = ""
+    if services.in_care_on(child, timezone.localdate()):
+        lede = (
+            f"{child.display_name} is in care: contact the Virtual School as soon as possible "
+            "(suspension guidance). You can tell them from the next page."
+        )
+    return _form_page(request, form, title="At risk of suspension", pupil=child, lede=lede)
+
+
+@requires(EDIT)
+def risk_consultation(request, pk: int):
+    risk = risk_for(request, pk)
+    _read(request, risk)
+    initial = {
+        name: getattr(risk, name)
+        for name in ("parents_consent_on", "consulted_on", "adviser", "advice")
+    }
+    form = ConsultationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.risk_consultation_record(
+                risk=risk,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if saved(form, write):
+            messages.success(request, "Virtual School consultation recorded")
+            return _to_pupil(risk.pupil, "risks")
+    return _form_page(request, form, title="Virtual School consultation", pupil=risk.pupil)
+
+
+@require_POST
+@requires(EDIT)
+def risk_tell_virtual_school(request, pk: int):
+    risk = risk_for(request, pk)
+    try:
+        notice = services.risk_virtual_school_tell(
+            risk=risk, by=request.user, today=timezone.localdate(), request=request
+        )
+    except services.ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if notice.email:
+            messages.success(request, "The Virtual School's notice is in the outbox")
+        else:
+            messages.error(
+                request, f"Not emailed: {notice.held_because}. Send the letter and record it."
+            )
+    return _to_pupil(risk.pupil, "risks")
+
+
+@require_POST
+@requires(EDIT)
+def risk_close(request, pk: int):
+    risk = risk_for(request, pk)
+    try:
+        services.risk_close(risk=risk, by=request.user, today=timezone.localdate(), request=request)
+    except services.ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _to_pupil(risk.pupil, "risks")
+
+
+@requires(EDIT)
+def alternative_add(request, pk: int):
+    risk = risk_for(request, pk)
+    _read(request, risk)
+    form = AlternativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.alternative_add(
+                risk=risk, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if saved(form, write):
+            messages.success(request, "Alternative recorded")
+            return _to_pupil(risk.pupil, "risks")
+    return _form_page(request, form, title="Alternative tried", pupil=risk.pupil)
+
+
+@requires(Capability.DECIDE_EXCLUSION)
+def decide(request, pupil_id: int):
+    child = pupil_for(request, pupil_id)
+    today = timezone.localdate()
+    form = DecisionForm(request.POST or None)
+    created = {}
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            created["exclusion"] = services.exclusion_decide(
+                pupil=child, by=request.user, today=today, request=request, **form.cleaned_data
+            )
+
+        if saved(form, write):
+            messages.success(request, "Decision recorded. The statutory notices are in the outbox.")
+            return _to_pupil(child, f"exclusion-{created['exclusion'].pk}")
+    data = selectors.pupil_exclusions(child, today=today, day_one=True)
+    lede = (
+        f"{data.year_days:g} of 45 school days of suspension used this school year. Harbour "
+        "works out the last day and the return date from the term dates."
+    )
+    return _form_page(
+        request,
+        form,
+        title="Suspend or exclude",
+        pupil=child,
+        button="Record decision",
+        lede=lede,
+    )
+
+
+def _exclusion_form(request, pk, form_class, *, title, initial, write, done):
+    exclusion = exclusion_for(request, pk)
+    _read(request, exclusion)
+    form = form_class(request.POST or None, initial=initial(exclusion))
+    posted = request.method == "POST" and form.is_valid()
+    if posted and saved(form, lambda: write(exclusion, form.cleaned_data)):
+        messages.success(request, done)
+        return _to_pupil(exclusion.pupil, f"exclusion-{exclusion.pk}")
+    return _form_page(request, form, title=title, pupil=exclusion.pupil)
+
+
+@requires(Capability.DECIDE_EXCLUSION)
+def cancel(request, pk: int):
+    return _exclusion_form(
+        request,
+        pk,
+        CancelForm,
+        title="Cancel this exclusion",
+        initial=lambda e: {},
+        write=lambda e, data: services.exclusion_cancel(
+            exclusion=e,
+            by=request.user,
+            today=timezone.localdate(),
+            reason=data["cancel_reason"],
+            request=request,
+        ),
+        done="Cancelled. The notices of cancellation are in the outbox.",
+    )
+
+
+@requires(EDIT)
+def provision(request, pk: int):
+    return _exclusion_form(
+        request,
+        pk,
+        ProvisionForm,
+        title="Education during the exclusion",
+        initial=lambda e: {"provision": e.provision, "provision_from": e.provision_from},
+        write=lambda e, data: services.provision_record(
+            exclusion=e, by=request.user, request=request, **data
+        ),
+        done="Education arranged recorded",
+    )
+
+
+@requires(EDIT)
+def reintegration(request, pk: int):
+    return _exclusion_form(
+        request,
+        pk,
+        ReintegrationForm,
+        title="Reintegration meeting",
+        initial=lambda e: {
+            "reintegration_on": e.reintegration_on,
+            "attendees": e.reintegration_attendees,
+            "plan": e.reintegration_plan,
+        },
+        write=lambda e, data: services.reintegration_record(
+            exclusion=e, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
+        done="Reintegration meeting recorded",
+    )
+
+
+@requires(EDIT)
+def board(request, pk: int):
+    fields = (
+        "parents_asked_for_meeting",
+        "board_met_on",
+        "board_decision",
+        "independent_review_requested",
+        "independent_review_outcome",
+    )
+    return _exclusion_form(
+        request,
+        pk,
+        BoardForm,
+        title="Governing board",
+        initial=lambda e: {name: getattr(e, name) for name in fields},
+        write=lambda e, data: services.board_record(
+            exclusion=e, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
+        done="Governing board recorded",
+    )
+
+
+@require_POST
+@requires(EDIT)
+def notice_delivered(request, pk: int):
+    notice = notice_for(request, pk)
+    try:
+        services.notice_delivered(
+            notice=notice, by=request.user, now=timezone.now(), request=request
+        )
+    except services.ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Recorded as sent")
+    if request.POST.get("next") == "log":
+        return redirect("exclusions:notices")
+    return _to_pupil(notice.pupil, "exclusions")
+
+
+@require_POST
+@requires(EDIT)
+def notice_letter(request, pk: int):
+    notice = notice_for(request, pk)
+    run = report_run_request(
+        school=request.school,
+        kind=EXCLUSION_LETTER,
+        parameters={"notice": notice.pk},
+        by=request.user,
+        pupil_id=notice.pupil_id,
+        request=request,
+    )
+    return redirect("core:report_run", pk=run.pk)
+
+
+@requires(EDIT)
+def timetable_add(request, pupil_id: int):
+    child = pupil_for(request, pupil_id)
+    form = ReducedTimetableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.reduced_timetable_add(
+                pupil=child,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if saved(form, write):
+            messages.success(request, "Reduced timetable recorded")
+            return _to_pupil(child, "timetables")
+    return _form_page(
+        request,
+        form,
+        title="Reduced timetable",
+        pupil=child,
+        lede="Sessions missed under an agreed reduced timetable are coded C2 in the register.",
+    )
+
+
+@requires(EDIT)
+def timetable_review(request, pk: int):
+    timetable = timetable_for(request, pk)
+    _read(request, timetable)
+    form = TimetableReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.reduced_timetable_review(
+                timetable=timetable,
+                by=request.user,
+                today=timezone.localdate(),
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if saved(form, write):
+            messages.success(request, "Review recorded")
+            return _to_pupil(timetable.pupil, "timetables")
+    return _form_page(request, form, title="Review the reduced timetable", pupil=timetable.pupil)
+
+
+@requires(Capability.VIEW_COHORT)
+def register(request):
+    today = timezone.localdate()
+    year = academic_year_of(today)
+    rows = list(selectors.register_rows(request.school, year=year))
+    audit_record(
+        action=ExclusionAction.REGISTER_VIEWED,
+        request=request,
+        values={"page": "exclusions:register", "pupils": len({r.pupil_id for r in rows})},
+    )
+    return render(
+        request,
+        "exclusions/register.html",
+        {"rows": rows, "year": academic_year_label(year)},
+    )
+
+
+@requires(Capability.VIEW_COHORT)
+def notices(request):
+    today = timezone.localdate()
+    rows = list(selectors.notices_log(request.school)[:200])
+    audit_record(
+        action=ExclusionAction.NOTICES_VIEWED,
+        request=request,
+        values={"page": "exclusions:notices", "pupils": len({r.pupil_id for r in rows})},
+    )
+    return render(
+        request,
+        "exclusions/notices.html",
+        {"rows": rows, "today": today, "can_edit": EDIT in request.capabilities},
+    )
