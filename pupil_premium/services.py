@@ -473,7 +473,7 @@ def item_impact_note(*, item: PpItem, note: str, by, request=None) -> PpItem:
     return item
 
 
-# --- The PEP's part (registered with pupils.pep_hooks in apps.py) ----------------------------------
+# --- The PEP's part (registered with pupils.pep_hooks in apps.py) ---------------------------
 
 
 def pep_completed(*, pep, by, today: dt.date, request=None) -> None:
