@@ -222,7 +222,7 @@ def items_for_export(school, year: int):
     return (
         PpItem.objects.filter(school=school, financial_year=year)
         .select_related("pupil", "target__pep__term", "decided_by", "spent_by")
-        .order_by("pupil__surname", "pupil__pk", "date", "pk")
+        .order_by("pupil__legal_surname", "pupil__pk", "date", "pk")
     )
 
 

@@ -19,15 +19,16 @@ from tests.pupil_premium.conftest import D, fill
 pytestmark = pytest.mark.django_db
 Status = PpItem.Status
 P = Decimal
+OCT_1, OCT_5, OCT_6 = D(2026, 10, 1), D(2026, 10, 5), D(2026, 10, 6)
 
 
-def allocate(pupil, teacher, amount=None, year=2026, today=D(2026, 10, 1)):
+def allocate(pupil, teacher, amount=None, year=2026, today=OCT_1):
     return services.allocation_record(
         pupil=pupil, financial_year=year, amount=amount, by=teacher, today=today
     )
 
 
-def ask(pupil, teacher, amount, *, date=D(2026, 10, 5), target=None, category="tuition"):
+def ask(pupil, teacher, amount, *, date=OCT_5, target=None, category="tuition"):
     return services.item_request(
         pupil=pupil,
         date=date,
@@ -39,7 +40,7 @@ def ask(pupil, teacher, amount, *, date=D(2026, 10, 5), target=None, category="t
     )
 
 
-def approve(item, teacher, reason="", today=D(2026, 10, 6)):
+def approve(item, teacher, reason="", today=OCT_6):
     extra = {}
     if item.group == FundingGroup.CIC:
         extra = {"virtual_school_approved_on": today, "virtual_school_reference": "VS-2026-114"}
