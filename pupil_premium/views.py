@@ -134,7 +134,7 @@ def allocation(request, pupil_id: int):
         else {}
     )
     form = AllocationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         group=group,
         default=f"£{rate:,.2f}" if rate is not None else "",
@@ -178,7 +178,7 @@ def item_add(request, pupil_id: int):
     latest = pupil.peps.filter(status="completed").order_by("-term__first_day").first()
     targets = list(latest.targets.select_related("pep__term")) if latest else []
     form = ItemForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"date": today.strftime("%d/%m/%Y")},
         targets=targets,
         in_care=in_care,
@@ -226,7 +226,7 @@ def item_approve(request, pk: int):
     item = _item_for(request, pk)
     _decision_allowed(request, item)
     in_care = item.group == FundingGroup.CIC
-    form = ApproveForm(request.POST or None, in_care=in_care)
+    form = ApproveForm(request.POST if request.method == "POST" else None, in_care=in_care)
     back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
     if (
         request.method == "POST"
@@ -260,7 +260,7 @@ def item_approve(request, pk: int):
 def item_decline(request, pk: int):
     item = _item_for(request, pk)
     _decision_allowed(request, item)
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(request.POST if request.method == "POST" else None)
     back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
     if (
         request.method == "POST"
@@ -291,7 +291,9 @@ def item_decline(request, pk: int):
 @requires(Capability.EDIT_PUPILS)
 def item_spend(request, pk: int):
     item = _item_for(request, pk)
-    form = SpendForm(request.POST or None, initial={"supplier": item.supplier})
+    form = SpendForm(
+        request.POST if request.method == "POST" else None, initial={"supplier": item.supplier}
+    )
     back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
     if (
         request.method == "POST"
@@ -321,7 +323,9 @@ def item_spend(request, pk: int):
 @requires(Capability.EDIT_PUPILS)
 def item_impact(request, pk: int):
     item = _item_for(request, pk)
-    form = ImpactForm(request.POST or None, initial={"note": item.impact_note})
+    form = ImpactForm(
+        request.POST if request.method == "POST" else None, initial={"note": item.impact_note}
+    )
     back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
     if (
         request.method == "POST"
@@ -437,7 +441,7 @@ def rates(request):
     today = timezone.localdate()
     rows = selectors.rate_rows(request.school, today=today)
     years = sorted({r.financial_year for r in rows}, reverse=True)
-    form = RateForm(request.POST or None, years=years)
+    form = RateForm(request.POST if request.method == "POST" else None, years=years)
     if (
         request.method == "POST"
         and form.is_valid()
