@@ -84,3 +84,21 @@ def test_the_summary_shows_each_child_and_a_chart(head_client, adopted):
         response = head_client.get(reverse("pupil_premium:summary") + "?year=2026")
     html = response.content.decode()
     assert adopted.display_name in html and "data:image/svg+xml" in html
+
+
+def test_each_pep_target_shows_its_pp_plus_status_and_links_to_the_ledger(
+    dt_client, child, autumn, teacher
+):
+    from peps import services as pep_services
+    from tests.pupil_premium.conftest import D, fill
+
+    pep = fill(
+        pep_services.pep_start(pupil=child, term=autumn, by=teacher, today=D(2026, 10, 12)),
+        teacher,
+    )
+    pep_services.pep_complete(pep=pep, by=teacher, today=D(2026, 10, 20))
+    with on_matrix_day():
+        html = dt_client.get(reverse("peps:pep", args=[pep.pk])).content.decode()
+    item = PpItem.objects.get()
+    assert "£450.00 requested" in html
+    assert reverse("pupil_premium:ledger", args=[child.pk]) + f"?year=2026#item-{item.pk}" in html
