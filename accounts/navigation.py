@@ -24,6 +24,7 @@ NAVIGATION = [
     NavItem("Pupils", "pupils:cohort", (Capability.VIEW_COHORT,)),
     NavItem("PEPs", "peps:compliance", (Capability.VIEW_COHORT,)),
     NavItem("Suspensions", "exclusions:register", (Capability.VIEW_COHORT,)),
+    NavItem("PP+", "pupil_premium:summary", (Capability.VIEW_COHORT,)),
     NavItem("Concerns", "concerns:list", (Capability.RAISE_CONCERN,)),
     NavItem("Dashboard", "reports:dashboard", (Capability.VIEW_DASHBOARD,)),
     NavItem("Governors' report", "reports:governors", (Capability.VIEW_GOVERNORS_REPORT,)),

@@ -314,6 +314,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exclusions.tasks.exclusions_sweep",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Eight weeks before 31 March: unspent PP+, once a year (pupil_premium/reminders.py).
+    "pp-plus-reminders": {
+        "task": "pupil_premium.tasks.pp_reminders_sweep",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # Lock-out is per account (AXES_LOCKOUT_PARAMETERS above). A school's staff share one public IP

@@ -21,6 +21,7 @@ urlpatterns = [
     # Outside login: a contributor's secure link (peps/contributions/public_views.py).
     path("contribute/", include("peps.contributions.public_urls")),
     path("exclusions/", include("exclusions.urls")),
+    path("pupil-premium/", include("pupil_premium.urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

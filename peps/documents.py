@@ -22,6 +22,7 @@ from core.pdf import render_pdf
 from peps.contributions.selectors import pep_credits
 from peps.models import PersonalEducationPlan
 from peps.selectors import latest_sdqs, review_rows, sdq_views_for_pupil, targets_to_review
+from pupils import pep_hooks as hooks
 from pupils.cohort import IN_CARE, nc_year_for, nc_year_label
 
 
@@ -79,6 +80,8 @@ class TargetRow:
     due_by: dt.date | None
     pp_plus_amount: Decimal
     pp_plus_purpose: str
+    # What became of the PP+ asked for (other apps' words, through pupils.pep_hooks).
+    pp_plus_status: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def pep_document(pep: PersonalEducationPlan) -> PepDocument:
     care_status, authority = _care_status(pep, day)
     sdqs = latest_sdqs(sdq_views_for_pupil(pupil), on=day)
     targets = list(pep.targets.all())
+    statuses = hooks.target_statuses(targets)
     return PepDocument(
         school_name=pupil.school.name,
         document_title=f"Personal Education Plan: {pupil.display_name}, {pep.term}",
@@ -238,6 +242,7 @@ def pep_document(pep: PersonalEducationPlan) -> PepDocument:
                 due_by=t.due_by,
                 pp_plus_amount=t.pp_plus_amount,
                 pp_plus_purpose=t.pp_plus_purpose,
+                pp_plus_status=tuple(status.text for status in statuses[t.pk]),
             )
             for t in targets
         ],

@@ -37,6 +37,7 @@ from peps.models import (
 from peps.providers import pep_fields_from_providers
 from peps.sdq import Informant, SdqScales, validate_scales
 from peps.selectors import PEP_PDF, age_on, pep_pdf_run, startable_terms, targets_to_review
+from pupils import pep_hooks as hooks
 from pupils.cohort import IN_CARE
 from pupils.models import Pupil
 from schools.models import same_address
@@ -560,6 +561,8 @@ def pep_complete(
         targets=pep.targets.count(),
         pp_plus_requested=sum(t.pp_plus_amount for t in pep.targets.all()),
     )
+    # Other apps' part in a completion (the PP+ ledger's requests and outcomes: pupils.pep_hooks).
+    hooks.pep_completed(pep=pep, by=by, today=today, request=request)
     # The PDF is made by a worker once this commits, then sent (``peps.report_kinds``).
     _pep_pdf_request(pep, by=by, send=True, request=request)
     return pep

@@ -33,6 +33,7 @@ from peps.forms import (
     TargetForm,
 )
 from peps.models import PersonalEducationPlan
+from pupils import pep_hooks as hooks
 from pupils.access import pupil_for
 from pupils.cohort import IN_CARE
 from schools.models import Term
@@ -177,11 +178,16 @@ def pep(request, pk: int):
     draft = plan.status == Status.DRAFT
     problems = services.completion_problems(plan, today=today) if draft else []
     sdqs = selectors.sdq_views_for_pupil(plan.pupil)
+    targets = list(plan.targets.all())
+    statuses = hooks.target_statuses(targets)  # other apps' word on each (the PP+ ledger's)
+    for target in targets:
+        target.extra_statuses = statuses[target.pk]
     return render(
         request,
         "peps/pep.html",
         {
             "pep": plan,
+            "targets": targets,
             "pupil": plan.pupil,
             "reviews": selectors.review_rows(plan, targets_to_review),
             "previous": selectors.previous_pep(plan),
@@ -191,7 +197,7 @@ def pep(request, pk: int):
                 plan.pupil, sdqs, today=today, in_care=_in_care_today(plan.pupil, today)
             ),
             "problems": problems,
-            "pp_plus_total": sum(t.pp_plus_amount for t in plan.targets.all()),
+            "pp_plus_total": sum(t.pp_plus_amount for t in targets),
             # When a draft is due: the deadline it is being written against.
             "status": selectors.pep_status_for(plan, today=today) if draft else None,
             "can_edit": Capability.EDIT_PUPILS in request.capabilities and not plan.is_locked,

@@ -29,6 +29,7 @@ from tests.factories import SchoolFactory, VirtualSchoolFactory, add_year
 from tests.matrix import ALL, COHORT, EDITORS, MANAGERS, MATRIX_DAY, Page, on_matrix_day
 from tests.peps.contributions_matrix import CONTRIBUTION_PAGES
 from tests.peps.matrix import PEP_PAGES, PEP_POST_PAGES
+from tests.pupil_premium.matrix import PP_PAGES
 from tests.pupils.matrix import PUPIL_PAGES
 
 
@@ -113,6 +114,7 @@ PAGES = (
     + CONTRIBUTION_PAGES
     + EXCLUSION_PAGES
     + EXCLUSION_POST_PAGES
+    + PP_PAGES
 )
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.

@@ -1,0 +1,59 @@
+"""Where other feature apps plug into PEPs. The feature apps are independent of each other
+(import-linter: neither peps nor, say, pupil_premium may import the other), so, like the
+chronology registry, this registry lives below them: peps calls it, and an app registers
+into it from its ``AppConfig.ready``:
+
+* ``on_pep_completed(listener)``: ``listener(pep=..., by=..., today=..., request=...)`` runs
+  inside ``peps.services.pep_complete``'s transaction, after the PEP is marked completed (a
+  correction's old version already superseded). The completed PEP's reviews of earlier targets
+  are final at that moment, so "a target was reviewed" is read from ``pep.reviews`` here.
+  A listener that raises rolls the completion back.
+* ``target_status_provider(provider)``: ``provider(targets) -> {target_pk: TargetStatus}``
+  for a list of one PEP's targets; the PEP page and the PEP's PDF show each status beside its
+  target (the PDF its text only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    text: str  # "PP+ £400.00: approved by the Virtual School"
+    url: str = ""  # a page about it, for the PEP page (never shown in a PDF)
+    link_text: str = ""
+
+
+_completed_listeners: list[Callable] = []
+_target_status_providers: list[Callable[[Sequence], dict[int, TargetStatus]]] = []
+
+
+def on_pep_completed(listener: Callable) -> Callable:
+    if listener not in _completed_listeners:
+        _completed_listeners.append(listener)
+    return listener
+
+
+def target_status_provider(provider: Callable) -> Callable:
+    if provider not in _target_status_providers:
+        _target_status_providers.append(provider)
+    return provider
+
+
+def pep_completed(*, pep, by, today, request=None) -> None:
+    for listener in _completed_listeners:
+        listener(pep=pep, by=by, today=today, request=request)
+
+
+def target_statuses(targets: Sequence) -> dict[int, list[TargetStatus]]:
+    """Every registered status of each target, by target pk (an empty list when none)."""
+    found: dict[int, list[TargetStatus]] = {t.pk: [] for t in targets}
+    if not targets:
+        return found
+    for provider in _target_status_providers:
+        for pk, status in provider(targets).items():
+            if pk in found:
+                found[pk].append(status)
+    return found
