@@ -1,5 +1,5 @@
 """The PEP's "attendance and exclusions" section, filled from this app through
-``peps.providers`` (peps does not import exclusions)."""
+``pupils.pep_hooks`` (peps does not import exclusions)."""
 
 import datetime as dt
 

@@ -17,11 +17,3 @@ class PepsConfig(AppConfig):
         # The contributor's link and code are made as their emails are sent, never stored.
         register_send_time_secret(contributions.LINK_TEMPLATE, contributions.make_link_secret)
         register_send_time_secret(contributions.CODE_TEMPLATE, contributions.make_code_secret)
-
-    def register_pep_provider(self, name, provider):
-        """How another feature app fills a section of a new PEP without importing peps (the
-        layers forbid it): ``apps.get_app_config("peps").register_pep_provider(...)`` from its
-        ``AppConfig.ready``. See ``peps.providers``."""
-        from peps.providers import register_pep_provider
-
-        register_pep_provider(name, provider)

@@ -34,7 +34,6 @@ from peps.models import (
     SdqScore,
     TargetReview,
 )
-from peps.providers import pep_fields_from_providers
 from peps.sdq import Informant, SdqScales, validate_scales
 from peps.selectors import PEP_PDF, age_on, pep_pdf_run, startable_terms, targets_to_review
 from pupils import pep_hooks as hooks
@@ -182,8 +181,8 @@ def pep_start(*, pupil: Pupil, term, by, today: dt.date, request=None) -> Person
         sen_status=pupil.sen_status,
         attainment_scale=settings.attainment_scale if settings else PepSettings().attainment_scale,
         created_by=by,
-        # Sections other apps fill (peps.providers): exclusions, attendance, PP+.
-        **pep_fields_from_providers(pupil, term=term, today=today),
+        # Sections other apps fill (pupils.pep_hooks): exclusions, attendance.
+        **hooks.pep_fields_from_providers(pupil, term=term, today=today),
     )
     _audit(PepAction.STARTED, pep=pep, by=by, request=request, term=str(term))
     return pep

@@ -8,6 +8,11 @@ into it from its ``AppConfig.ready``:
   correction's old version already superseded). The completed PEP's reviews of earlier targets
   are final at that moment, so "a target was reviewed" is read from ``pep.reviews`` here.
   A listener that raises rolls the completion back.
+* ``pep_fields_provider(name, provider)``: ``provider(pupil, *, term, today) -> dict`` of
+  ``PersonalEducationPlan`` field values (``{"suspensions": 1, "suspension_days":
+  Decimal("3")}``); ``pep_start`` fills a new draft from every provider (exclusions,
+  attendance). A provider that raises ``ValidationError`` (term dates missing, say) is left
+  out: the teacher types the figures instead.
 * ``target_status_provider(provider)``: ``provider(targets) -> {target_pk: TargetStatus}``
   for a list of one PEP's targets; the PEP page and the PEP's PDF show each status beside its
   target (the PDF its text only).
@@ -18,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 
 @dataclass(frozen=True)
 class TargetStatus:
@@ -27,6 +34,7 @@ class TargetStatus:
 
 
 _completed_listeners: list[Callable] = []
+_fields_providers: dict[str, Callable[..., dict]] = {}
 _target_status_providers: list[Callable[[Sequence], dict[int, TargetStatus]]] = []
 
 
@@ -34,6 +42,21 @@ def on_pep_completed(listener: Callable) -> Callable:
     if listener not in _completed_listeners:
         _completed_listeners.append(listener)
     return listener
+
+
+def pep_fields_provider(name: str, provider: Callable[..., dict]) -> None:
+    """Register (or, for the same name, replace) one app's provider of a new PEP's figures."""
+    _fields_providers[name] = provider
+
+
+def pep_fields_from_providers(pupil, *, term, today) -> dict:
+    values: dict = {}
+    for provider in _fields_providers.values():
+        try:
+            values.update(provider(pupil, term=term, today=today))
+        except ValidationError:
+            continue
+    return values
 
 
 def target_status_provider(provider: Callable) -> Callable:
