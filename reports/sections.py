@@ -372,7 +372,7 @@ def _percent(cell) -> str:
 
 
 def _peer(value: Decimal | None) -> str:
-    return f"{value:g}%" if value is not None else "not entered"
+    return f"{value.normalize():f}%" if value is not None else "not entered"
 
 
 def attainment_dashboard(school, period: Period, *, capabilities, today: dt.date) -> SectionFigures:
@@ -588,7 +588,7 @@ def _training_table(data, period: Period) -> Table:
         caption=f"Training days in {period.label} (expected: {data['expected']:g} a year)",
         headers=["Role", "Name", "Days", "Expectation met"],
         rows=[
-            [p["role"], p["name"], f"{p['days']:g}", "Yes" if p["met"] else "Not yet"]
+            [p["role"], p["name"], f"{p['days'].normalize():f}", "Yes" if p["met"] else "Not yet"]
             for p in data["people"]
         ],
         key="training",

@@ -103,7 +103,11 @@ def governors_report_narrative_set(
 @transaction.atomic
 def governors_report_publish(*, report: GovernorsReport, by, request=None) -> GovernorsReport:
     """Governors may download it from now on. Only an annual report whose PDF is made."""
-    report = GovernorsReport.objects.select_for_update().select_related("run").get(pk=report.pk)
+    report = (
+        GovernorsReport.objects.select_for_update(of=("self",))
+        .select_related("run")
+        .get(pk=report.pk)
+    )
     if report.kind != GovernorsReport.Kind.ANNUAL:
         raise ValidationError("Only the annual report is published to governors.")
     if report.is_published:
