@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("PP+", "pupil_premium:summary", (Capability.VIEW_COHORT,)),
     NavItem("Concerns", "concerns:list", (Capability.RAISE_CONCERN,)),
     NavItem("Dashboard", "reports:dashboard", (Capability.VIEW_DASHBOARD,)),
+    NavItem("Reports", "reports:reports", (Capability.VIEW_DASHBOARD,)),
     NavItem("Governors' report", "reports:governors", (Capability.VIEW_GOVERNORS_REPORT,)),
     NavItem("Staff", "accounts:staff", (Capability.MANAGE_SCHOOL,)),
     NavItem("Term dates", "schools:terms", (Capability.MANAGE_SCHOOL,)),

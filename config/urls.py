@@ -22,6 +22,7 @@ urlpatterns = [
     path("contribute/", include("peps.contributions.public_urls")),
     path("exclusions/", include("exclusions.urls")),
     path("pupil-premium/", include("pupil_premium.urls")),
+    path("reports/", include("reports.urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

@@ -3,19 +3,35 @@ import logging
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.roles import Role
 from config.celery import app as celery_app
 from core.access import requires
+from core.report_sections import WorkQueueShown, work_queues
 
 logger = logging.getLogger(__name__)
 
 
 @requires()
 def home(request: HttpRequest) -> HttpResponse:
+    """Each person's work queue: the parts registered in ``core.report_sections`` that their
+    roles may see, each listing what is waiting for them."""
     labels = sorted(Role(role).label for role in request.roles)
-    return render(request, "home.html", {"role_labels": labels})
+    today = timezone.localdate()
+    queues = [
+        WorkQueueShown(
+            queue,
+            list(
+                queue.items(
+                    request.school, request.user, capabilities=request.capabilities, today=today
+                )
+            ),
+        )
+        for queue in work_queues(request.capabilities)
+    ]
+    return render(request, "home.html", {"role_labels": labels, "queues": queues})
 
 
 @never_cache

@@ -4,6 +4,8 @@ Every filter works on a column the selector annotates in SQL, so filtering never
 into Python.
 """
 
+import datetime as dt
+
 import django_filters
 from crispy_forms_gds.layout import Field
 from django import forms
@@ -12,9 +14,10 @@ from django.db.models import Q
 from accounts.models import User
 from core.forms import form_helper
 from pupils.cohort import NC_YEAR_CHOICES, CohortGroup
-from pupils.models import SenStatus
+from pupils.models import Destination, SenStatus
 from pupils.upn import normalise_upn
 from schools.models import VirtualSchool
+from schools.schooldays import academic_year_label, academic_year_of
 
 IN_COHORT = "in_cohort"
 # The groups split the cohort: each child is in one (kinship care is a group of its own for a
@@ -40,7 +43,18 @@ SORTS = [
 
 # The filters whose values the audit log may keep: every one is a choice from a list Harbour
 # makes (and a staff member's or a Virtual School's number). The free-text search is not here.
-AUDITED_FILTERS = ("group", "nc_year", "sen_status", "key_adult", "authority", "leavers", "sort")
+AUDITED_FILTERS = (
+    "group",
+    "nc_year",
+    "sen_status",
+    "key_adult",
+    "authority",
+    "kinship",
+    "destination",
+    "left_in",
+    "leavers",
+    "sort",
+)
 
 
 class CohortFilterForm(forms.Form):
@@ -53,6 +67,9 @@ class CohortFilterForm(forms.Form):
             Field.select("sen_status"),
             Field.select("key_adult"),
             Field.select("authority"),
+            Field.checkbox("kinship", small=True),
+            Field.select("destination"),
+            Field.select("left_in"),
             Field.checkbox("leavers", small=True),
             Field.select("sort"),
         )
@@ -79,6 +96,17 @@ class CohortFilter(django_filters.FilterSet):
     )
     authority = django_filters.ChoiceFilter(
         label="Responsible authority", field_name="authority_id", empty_label="Any"
+    )
+    # The dashboard's links: kinship care whatever the group, and the leavers of a school year
+    # by destination (reports' destinations section).
+    kinship = django_filters.BooleanFilter(
+        label="In kinship care", method="filter_kinship", widget=forms.CheckboxInput
+    )
+    destination = django_filters.ChoiceFilter(
+        label="Destination", choices=Destination.choices, empty_label="Any"
+    )
+    left_in = django_filters.ChoiceFilter(
+        label="Left in the school year", method="filter_left_in", empty_label="Any"
     )
     leavers = django_filters.BooleanFilter(
         label="Include pupils who have left",
@@ -107,6 +135,10 @@ class CohortFilter(django_filters.FilterSet):
             .values_list("pk", "full_name")
         )
         self.filters["key_adult"].extra["choices"] = [(str(pk), name) for pk, name in staff]
+        this_year = academic_year_of(today)
+        self.filters["left_in"].extra["choices"] = [
+            (str(year), academic_year_label(year)) for year in range(this_year, this_year - 7, -1)
+        ]
         self.filters["authority"].extra["choices"] = [
             (str(vs.pk), vs.local_authority_name) for vs in VirtualSchool.objects.all()
         ]
@@ -124,7 +156,8 @@ class CohortFilter(django_filters.FilterSet):
         # Leavers are out unless asked for, and the list is sorted by name unless asked
         # otherwise: both must apply when the filter's own field is empty too.
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("leavers"):
+        data = self.form.cleaned_data
+        if not (data.get("leavers") or data.get("left_in") or data.get("destination")):
             queryset = queryset.not_left_by(self.today)
         if not self.form.cleaned_data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "name")
@@ -149,6 +182,15 @@ class CohortFilter(django_filters.FilterSet):
         if value == IN_COHORT:
             return queryset.exclude(cohort_group=CohortGroup.NONE)
         return queryset.filter(cohort_group=value)
+
+    def filter_kinship(self, queryset, name, value):
+        return queryset.filter(kinship_care=True) if value else queryset
+
+    def filter_left_in(self, queryset, name, value):
+        year = int(value)  # one of the choices: the form has validated it
+        return queryset.filter(
+            leaving_date__gte=dt.date(year, 9, 1), leaving_date__lte=dt.date(year + 1, 8, 31)
+        )
 
     def include_leavers(self, queryset, name, value):
         return queryset  # applied in filter_queryset

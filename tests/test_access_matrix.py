@@ -31,6 +31,7 @@ from tests.peps.contributions_matrix import CONTRIBUTION_PAGES
 from tests.peps.matrix import PEP_PAGES, PEP_POST_PAGES
 from tests.pupil_premium.matrix import PP_PAGES
 from tests.pupils.matrix import PUPIL_PAGES
+from tests.reports.matrix import REPORT_PAGES
 
 
 def _term(school) -> dict:
@@ -115,6 +116,7 @@ PAGES = (
     + EXCLUSION_PAGES
     + EXCLUSION_POST_PAGES
     + PP_PAGES
+    + REPORT_PAGES
 )
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.

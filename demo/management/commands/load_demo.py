@@ -1,6 +1,7 @@
-"""Create a fictional school with term dates, one user per role, a fictional cohort and its
-PEPs. The content is in demo/data/; the code that writes it is demo/schools.py, demo/pupils.py
-and demo/peps.py. Safe to run again: it updates what exists."""
+"""Create a fictional school with term dates, one user per role, a fictional cohort, its
+PEPs, the training record and a published governors' report. The content is in demo/data/; the
+code that writes it is demo/schools.py, demo/pupils.py, demo/peps.py and demo/reports.py. Safe
+to run again: it updates what exists."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
+from demo.reports import load_demo_reports
 from demo.schools import DEMO_PASSWORD, Login, load_demo_schools
 
 NON_DELIVERING_BACKENDS = {
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
+        load_demo_reports(school, today=today)
         self._write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo school ready: {school.name}"))
 

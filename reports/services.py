@@ -1,0 +1,173 @@
+"""Writes of the reports app: asking for a report, its narratives, publishing it, the peer
+figures and the training record. Each service is atomic, guards the state it starts from and
+writes the audit event (field names only for anything typed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.models import ReportRun
+from core.report_runs import report_run_request
+from core.report_sections import report_sections
+from reports.audit import ReportAction
+from reports.documents import GOVERNORS_REPORT
+from reports.models import GovernorsReport, PeerAttainment, TrainingRecord
+
+
+@transaction.atomic
+def governors_report_request(
+    *, school, kind: str, academic_year: int, term=None, by, today: dt.date, request=None
+) -> GovernorsReport:
+    """A new report for the period, its PDF made by the worker. The narratives of the latest
+    report of the same kind and period are carried over, so asking again after an edit to the
+    data keeps what the designated teacher wrote."""
+    if kind == GovernorsReport.Kind.TERMLY and term is None:
+        raise ValidationError("Choose the term the report is for.")
+    earlier = (
+        GovernorsReport.objects.filter(
+            school=school, kind=kind, academic_year=academic_year, term=term
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    report = GovernorsReport.objects.create(
+        school=school,
+        kind=kind,
+        academic_year=academic_year,
+        term=term if kind == GovernorsReport.Kind.TERMLY else None,
+        narratives=dict(earlier.narratives) if earlier else {},
+        requested_by=by,
+    )
+    audit_record(
+        action=ReportAction.REPORT_REQUESTED,
+        actor=by,
+        school=school,
+        obj=report,
+        values={"kind": kind, "academic_year": academic_year, "term": report.term_id},
+        request=request,
+    )
+    _make_pdf(report, by=by, today=today)
+    return report
+
+
+def _make_pdf(report: GovernorsReport, *, by, today: dt.date) -> ReportRun:
+    run = report_run_request(
+        school=report.school,
+        kind=GOVERNORS_REPORT,
+        parameters={"report": report.pk, "today": today.isoformat()},
+        by=by,
+    )
+    report.run = run
+    report.save(update_fields=["run"])
+    return run
+
+
+@transaction.atomic
+def governors_report_narrative_set(
+    *, report: GovernorsReport, section: str, text: str, by, today: dt.date, request=None
+) -> GovernorsReport:
+    """The designated teacher's narrative for one section; the PDF is made again with it.
+    A published report is final: ask for a new one."""
+    report = GovernorsReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_published:
+        raise ValidationError("This report is published: ask for a new one to change it.")
+    if section not in {s.key for s in report_sections()}:
+        raise ValidationError("There is no such section.")
+    narratives = dict(report.narratives or {})
+    text = text.strip()
+    if text:
+        narratives[section] = text
+    else:
+        narratives.pop(section, None)
+    report.narratives = narratives
+    report.save(update_fields=["narratives"])
+    audit_record(
+        action=ReportAction.NARRATIVE_CHANGED,
+        actor=by,
+        school=report.school,
+        obj=report,
+        fields=["narratives"],
+        values={"section": section},
+        request=request,
+    )
+    _make_pdf(report, by=by, today=today)
+    return report
+
+
+@transaction.atomic
+def governors_report_publish(*, report: GovernorsReport, by, request=None) -> GovernorsReport:
+    """Governors may download it from now on. Only an annual report whose PDF is made."""
+    report = (
+        GovernorsReport.objects.select_for_update(of=("self",))
+        .select_related("run")
+        .get(pk=report.pk)
+    )
+    if report.kind != GovernorsReport.Kind.ANNUAL:
+        raise ValidationError("Only the annual report is published to governors.")
+    if report.is_published:
+        raise ValidationError("This report is already published.")
+    if report.run is None or report.run.state != ReportRun.State.READY:
+        raise ValidationError("Wait until the PDF is made, then publish it.")
+    report.published_at = timezone.now()
+    report.published_by = by
+    report.save(update_fields=["published_at", "published_by"])
+    audit_record(
+        action=ReportAction.PUBLISHED,
+        actor=by,
+        school=report.school,
+        obj=report,
+        values={"kind": report.kind, "academic_year": report.academic_year},
+        request=request,
+    )
+    return report
+
+
+@transaction.atomic
+def peer_attainment_record(
+    *, school, term, subject: str, point: str, percent: Decimal, by, request=None
+) -> PeerAttainment:
+    row, _ = PeerAttainment.objects.update_or_create(
+        school=school,
+        term=term,
+        subject=subject.strip(),
+        point=point,
+        defaults={"percent_at_or_above": percent, "entered_by": by},
+    )
+    audit_record(
+        action=ReportAction.PEER_ATTAINMENT_RECORDED,
+        actor=by,
+        school=school,
+        obj=row,
+        fields=["subject"],
+        values={"term": term.pk, "point": point, "percent_at_or_above": percent},
+        request=request,
+    )
+    return row
+
+
+@transaction.atomic
+def training_record(*, school, by, attendees, request=None, **details) -> TrainingRecord:
+    record = TrainingRecord.objects.create(school=school, recorded_by=by, **details)
+    record.attendees.set(attendees)
+    audit_record(
+        action=ReportAction.TRAINING_RECORDED,
+        actor=by,
+        school=school,
+        obj=record,
+        fields=["course", "provider"],
+        values={
+            "kind": record.kind,
+            "date": record.date,
+            "hours": record.hours,
+            "staff_attending": record.staff_attending,
+            "attendees": [u.pk for u in attendees],
+        },
+        request=request,
+    )
+    return record
