@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from core.forms import form_helper
+from pupils import periods
 from pupils.cohort import NC_YEAR_CHOICES, CohortGroup
 from pupils.models import Destination, SenStatus
 from pupils.upn import normalise_upn
@@ -188,9 +189,7 @@ class CohortFilter(django_filters.FilterSet):
 
     def filter_left_in(self, queryset, name, value):
         year = int(value)  # one of the choices: the form has validated it
-        return queryset.filter(
-            leaving_date__gte=dt.date(year, 9, 1), leaving_date__lte=dt.date(year + 1, 8, 31)
-        )
+        return queryset.filter(periods.left_during_q(dt.date(year, 9, 1), dt.date(year + 1, 8, 31)))
 
     def include_leavers(self, queryset, name, value):
         return queryset  # applied in filter_queryset

@@ -81,6 +81,12 @@ def has_left_q(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}leaving_date__lt": day})
 
 
+def left_during_q(first: dt.date, last: dt.date, prefix: str = "") -> Q:
+    """Left within ``first``..``last``, both included: the last day on roll falls in it (the
+    leavers of a school year, for destinations)."""
+    return Q(**{f"{prefix}leaving_date__gte": first, f"{prefix}leaving_date__lte": last})
+
+
 def on_roll_on_q(day: dt.date, prefix: str = "") -> Q:
     return (
         Q(**{f"{prefix}admission_date__isnull": True}) | Q(**{f"{prefix}admission_date__lte": day})

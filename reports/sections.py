@@ -32,6 +32,7 @@ from core.report_sections import (
 )
 from peps.models import SCALE_VALUES, AttainmentRecord, AttainmentScale, PersonalEducationPlan
 from peps.selectors import pep_compliance, pep_settings_for
+from pupils import periods
 from pupils.cohort import CohortGroup
 from pupils.models import Destination, Pupil, SenStatus
 from pupils.selectors import with_cohort
@@ -464,7 +465,7 @@ def destination_counts(school, period: Period) -> dict[tuple[str, str], int]:
     the group is the child's on the period's last day. One query."""
     leavers = with_cohort(
         Pupil.objects.filter(
-            school=school, leaving_date__gte=period.first_day, leaving_date__lte=period.last_day
+            periods.left_during_q(period.first_day, period.last_day), school=school
         ),
         today=period.last_day,
     )

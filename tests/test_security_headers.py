@@ -13,16 +13,10 @@ from django.urls import reverse
 from accounts.roles import Role
 from core.models import ReportRun
 from tests.conftest import member, render_report_runs, sign_in
+from tests.matrix import DOWNLOADS
 from tests.pupil_factories import PupilFactory
 from tests.test_access_matrix import OPENABLE_PAGES, open_as_allowed
 
-# Files, not pages: they carry no policy (it governs what a page loads and runs).
-DOWNLOADS = {
-    "pupils:cohort_csv",
-    "pupils:cohort_xlsx",
-    "core:report_run_download",
-    "pupil_imports:template",
-}
 
 POLICY = {
     "default-src": {"'self'"},

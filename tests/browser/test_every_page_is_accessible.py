@@ -12,17 +12,10 @@ from django.urls import reverse
 from accounts.roles import Role
 from tests.conftest import member
 from tests.factories import PASSWORD
-from tests.matrix import on_matrix_day
+from tests.matrix import DOWNLOADS, on_matrix_day
 from tests.test_access_matrix import PAGES
 
 pytestmark = pytest.mark.browser
-
-DOWNLOADS = {
-    "pupils:cohort_csv",
-    "pupils:cohort_xlsx",
-    "core:report_run_download",
-    "pupil_imports:template",
-}
 
 
 def _sign_in(page, email):
