@@ -23,6 +23,7 @@ NAVIGATION = [
     NavItem("Home", "home"),
     NavItem("Pupils", "pupils:cohort", (Capability.VIEW_COHORT,)),
     NavItem("PEPs", "peps:compliance", (Capability.VIEW_COHORT,)),
+    NavItem("Attendance", "attendance:concerns", (Capability.VIEW_COHORT,)),
     NavItem("Concerns", "concerns:list", (Capability.RAISE_CONCERN,)),
     NavItem("Dashboard", "reports:dashboard", (Capability.VIEW_DASHBOARD,)),
     NavItem("Governors' report", "reports:governors", (Capability.VIEW_GOVERNORS_REPORT,)),

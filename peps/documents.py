@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from core.pdf import render_pdf
 from peps.models import PersonalEducationPlan
+from peps.providers import ATTENDANCE_SUMMARY, provide
 from peps.selectors import latest_sdqs, review_rows, sdq_views_for_pupil, targets_to_review
 from pupils.cohort import IN_CARE, nc_year_for, nc_year_label
 
@@ -112,6 +113,8 @@ class PepDocument:
     transition_plans: str
     next_meeting_date: dt.date | None
     pp_plus_total: Decimal = field(default=Decimal("0"))
+    # From Harbour's register (peps.providers): the school year to the meeting date.
+    attendance_from_register: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def sdq_grid(self) -> list[tuple[str, list[str]]]:
@@ -196,6 +199,7 @@ def pep_document(pep: PersonalEducationPlan) -> PepDocument:
             AttainmentRow(r.subject, r.current, r.expected, r.notes) for r in pep.attainment.all()
         ],
         attendance_percent=pep.attendance_percent,
+        attendance_from_register=provide(ATTENDANCE_SUMMARY, pupil=pupil, until=day),
         suspensions=pep.suspensions,
         suspension_days=pep.suspension_days,
         attendance_notes=pep.attendance_notes,

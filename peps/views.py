@@ -33,6 +33,7 @@ from peps.forms import (
     TargetForm,
 )
 from peps.models import PersonalEducationPlan
+from peps.providers import ATTENDANCE_SUMMARY, provide
 from pupils.access import pupil_for
 from pupils.cohort import IN_CARE
 from schools.models import Term
@@ -192,6 +193,9 @@ def pep(request, pk: int):
             ),
             "problems": problems,
             "pp_plus_total": sum(t.pp_plus_amount for t in plan.targets.all()),
+            "attendance_from_register": provide(
+                ATTENDANCE_SUMMARY, pupil=plan.pupil, until=plan.meeting_date or today
+            ),
             # When a draft is due: the deadline it is being written against.
             "status": selectors.pep_status_for(plan, today=today) if draft else None,
             "can_edit": Capability.EDIT_PUPILS in request.capabilities and not plan.is_locked,
