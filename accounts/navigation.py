@@ -25,6 +25,7 @@ NAVIGATION = [
     NavItem("PEPs", "peps:compliance", (Capability.VIEW_COHORT,)),
     NavItem("Suspensions", "exclusions:register", (Capability.VIEW_COHORT,)),
     NavItem("PP+", "pupil_premium:summary", (Capability.VIEW_COHORT,)),
+    NavItem("Attendance", "attendance:concerns", (Capability.VIEW_COHORT,)),
     NavItem("Concerns", "concerns:list", (Capability.RAISE_CONCERN,)),
     NavItem("Dashboard", "reports:dashboard", (Capability.VIEW_DASHBOARD,)),
     NavItem("Reports", "reports:reports", (Capability.VIEW_DASHBOARD,)),

@@ -319,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pupil_premium.tasks.pp_reminders_sweep",
         "schedule": crontab(hour=7, minute=5),
     },
+    # Attendance below the threshold, unexplained absence, the illness return (attendance/sweep.py).
+    "attendance-sweep": {
+        "task": "attendance.tasks.attendance_sweep",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # Lock-out is per account (AXES_LOCKOUT_PARAMETERS above). A school's staff share one public IP

@@ -23,6 +23,7 @@ urlpatterns = [
     path("exclusions/", include("exclusions.urls")),
     path("pupil-premium/", include("pupil_premium.urls")),
     path("reports/", include("reports.urls")),
+    path("attendance/", include("attendance.urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

@@ -119,6 +119,8 @@ class PepDocument:
     # Whose words each section holds and how they were gathered, for the views accepted from
     # a secure link (peps.contributions): {"Carer's views": ["Sam Carter (carer). Through..."]}.
     credits: dict[str, list[str]] = field(default_factory=dict)
+    # From Harbour's register (pupils.pep_hooks): the school year to the meeting date.
+    attendance_from_register: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def sdq_grid(self) -> list[tuple[str, list[str]]]:
@@ -204,6 +206,7 @@ def pep_document(pep: PersonalEducationPlan) -> PepDocument:
             AttainmentRow(r.subject, r.current, r.expected, r.notes) for r in pep.attainment.all()
         ],
         attendance_percent=pep.attendance_percent,
+        attendance_from_register=hooks.summary(hooks.ATTENDANCE_SUMMARY, pupil=pupil, until=day),
         suspensions=pep.suspensions,
         suspension_days=pep.suspension_days,
         attendance_notes=pep.attendance_notes,

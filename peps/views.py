@@ -198,6 +198,9 @@ def pep(request, pk: int):
             ),
             "problems": problems,
             "pp_plus_total": sum(t.pp_plus_amount for t in targets),
+            "attendance_from_register": hooks.summary(
+                hooks.ATTENDANCE_SUMMARY, pupil=plan.pupil, until=plan.meeting_date or today
+            ),
             # When a draft is due: the deadline it is being written against.
             "status": selectors.pep_status_for(plan, today=today) if draft else None,
             "can_edit": Capability.EDIT_PUPILS in request.capabilities and not plan.is_locked,

@@ -13,6 +13,10 @@ into it from its ``AppConfig.ready``:
   Decimal("3")}``); ``pep_start`` fills a new draft from every provider (exclusions,
   attendance). A provider that raises ``ValidationError`` (term dates missing, say) is left
   out: the teacher types the figures instead.
+* ``summary_provider(name, provider)``: ``provider(*, pupil, until) -> [(label, text), ...]``
+  for a section of the PEP's page and PDF drawn from another app's records (the school year's
+  attendance up to the meeting, ``ATTENDANCE_SUMMARY``); ``summary(name, ...)`` returns [] when
+  no app provides it.
 * ``target_status_provider(provider)``: ``provider(targets) -> {target_pk: TargetStatus}``
   for a list of one PEP's targets; the PEP page and the PEP's PDF show each status beside its
   target (the PDF its text only).
@@ -57,6 +61,20 @@ def pep_fields_from_providers(pupil, *, term, today) -> dict:
         except ValidationError:
             continue
     return values
+
+
+# The school year's attendance up to the meeting date (attendance.pep_provider).
+ATTENDANCE_SUMMARY = "attendance_summary"
+_summary_providers: dict[str, Callable[..., list[tuple[str, str]]]] = {}
+
+
+def summary_provider(name: str, provider: Callable[..., list[tuple[str, str]]]) -> None:
+    _summary_providers[name] = provider
+
+
+def summary(name: str, *, pupil, until) -> list[tuple[str, str]]:
+    provider = _summary_providers.get(name)
+    return provider(pupil=pupil, until=until) if provider else []
 
 
 def target_status_provider(provider: Callable) -> Callable:

@@ -23,6 +23,7 @@ from demo.schools import load_demo_term_dates
 from notifications.models import OutboxMessage
 from schools.models import Closure, Term
 from schools.schooldays import SchoolCalendar
+from tests.attendance.matrix import ATTENDANCE_PAGES
 from tests.conftest import member, sign_in
 from tests.exclusions.matrix import EXCLUSION_PAGES, EXCLUSION_POST_PAGES
 from tests.factories import SchoolFactory, VirtualSchoolFactory, add_year
@@ -117,6 +118,7 @@ PAGES = (
     + EXCLUSION_POST_PAGES
     + PP_PAGES
     + REPORT_PAGES
+    + ATTENDANCE_PAGES
 )
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.

@@ -17,7 +17,6 @@ from tests.matrix import DOWNLOADS
 from tests.pupil_factories import PupilFactory
 from tests.test_access_matrix import OPENABLE_PAGES, open_as_allowed
 
-
 POLICY = {
     "default-src": {"'self'"},
     "script-src": {"'self'"},

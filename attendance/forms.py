@@ -1,0 +1,82 @@
+"""Forms parse and normalise; the rules live in ``attendance.services``."""
+
+from crispy_forms_gds.layout import Field
+from django import forms
+
+from attendance.models import AttendanceNotice
+from core.forms import form_helper
+from pupils.forms import date_field
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a school year for 2,000 children is about 20 MB
+
+
+class MarksUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file of session marks",
+        help_text="Columns UPN, date, session (AM or PM), code. Up to 50 MB.",
+        error_messages={
+            "required": "Choose a CSV file to upload",
+            "empty": "The file is empty. Export it again from your MIS.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content = b""
+        self.helper = form_helper(Field("file"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_FILE_BYTES:
+            raise forms.ValidationError("The file is larger than 50 MB. Split it by term.")
+        self.content = uploaded.read()
+        return uploaded
+
+
+class PlacementMoveForm(forms.Form):
+    first_day = date_field("First day of the move")
+    last_day = date_field("Last day of the move")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("first_day", field_width=10), Field.text("last_day", field_width=10)
+        )
+
+
+def _count(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a whole number",
+            "min_value": f"The {label.lower()} cannot be negative",
+        },
+    )
+
+
+class PeerFiguresForm(forms.Form):
+    possible_sessions = _count("Possible sessions")
+    attended_sessions = _count("Sessions attended")
+    persistently_absent = _count("Pupils persistently absent")
+    on_roll = _count("Pupils on roll")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(*(Field.text(n, field_width=10) for n in self.fields))
+
+
+class NotSentForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is this notice not sent?",
+        choices=AttendanceNotice.NotSentReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the notice is not sent"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field("reason"))
