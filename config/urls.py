@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("pupils/", include("pupils.urls")),
     path("peps/", include("peps.urls")),
+    path("concerns/", include("concerns.urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

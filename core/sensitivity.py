@@ -36,6 +36,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
+from django.apps import apps
 from django.db import models
 
 # accounts.roles.Capability.ACT_ON_CONCERNS and .VIEW_COHORT (a str enum): equal by value.
@@ -118,3 +119,29 @@ def shown(
     if detail is Detail.EXISTS:
         return exists
     return None
+
+
+# The audit actions that tell of a safeguarding record even when the event's record is not one
+# (the download of a concern chronology's PDF is an event about a report run). Registered by the
+# app that owns them, from its ``AppConfig.ready``.
+_SAFEGUARDING_ACTIONS: set[str] = set()
+
+
+def register_safeguarding_actions(actions: Iterable[str]) -> None:
+    """Mark every one of ``actions`` (an app's ``AuditAction`` enum) as telling of a
+    safeguarding record: a viewer who may not know one exists does not see such an event."""
+    _SAFEGUARDING_ACTIONS.update(str(action) for action in actions)
+
+
+def safeguarding_actions() -> frozenset[str]:
+    return frozenset(_SAFEGUARDING_ACTIONS)
+
+
+def safeguarding_models() -> list[type[models.Model]]:
+    """Every model whose every row is marked SAFEGUARDING on the class (a concern, its actions)."""
+    return [
+        model
+        for model in apps.get_models()
+        if isinstance(getattr(model, "sensitivity", None), str)
+        and model.sensitivity == Sensitivity.SAFEGUARDING
+    ]
