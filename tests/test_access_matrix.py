@@ -23,6 +23,7 @@ from demo.management.commands.load_demo import TERM_DATES
 from notifications.models import OutboxMessage
 from schools.models import AcademicYear, Closure, Term
 from schools.schooldays import SchoolCalendar
+from tests.concerns.matrix import CONCERN_PAGES
 from tests.conftest import member, sign_in
 from tests.factories import SchoolFactory, VirtualSchoolFactory, add_year
 from tests.matrix import ALL, COHORT, EDITORS, MANAGERS, MATRIX_DAY, Page, on_matrix_day
@@ -103,7 +104,7 @@ FOUNDATION_PAGES = [
     Page("notifications:outbox_retry", MANAGERS, record=_outbox_message, method="post"),
 ]
 
-PAGES = FOUNDATION_PAGES + PUPIL_PAGES + PEP_PAGES + PEP_POST_PAGES
+PAGES = FOUNDATION_PAGES + PUPIL_PAGES + PEP_PAGES + PEP_POST_PAGES + CONCERN_PAGES
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.
 # Django's admin (/django-admin/) is left out whole: it has its own permission system, for
