@@ -9,6 +9,7 @@ class ConcernAction(AuditAction):
     RAISED = "concern.raised"
     VIEWED = "concern.viewed"
     LISTED = "concern.listed"
+    RAISE_FORM_OPENED = "concern.raise_form_opened"  # it lists the children of the school
     ACTION_RECORDED = "concern.action_recorded"
     DECISION_RECORDED = "concern.decision_recorded"
     CLOSED = "concern.closed"

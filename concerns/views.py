@@ -113,6 +113,13 @@ def concern_raise(request):
                 "safeguarding lead.",
             )
             return redirect("concerns:concern", pk=made["concern"].pk)
+    if request.method == "GET":
+        match = getattr(request, "resolver_match", None)
+        audit_record(
+            action=ConcernAction.RAISE_FORM_OPENED,
+            request=request,
+            values={"page": match.view_name if match else "", "pupils": pupils.count()},
+        )
     categories = list(form.fields["categories"].queryset)
     return render(
         request,

@@ -19,9 +19,9 @@ from django.contrib.admin.sites import site as admin_site
 from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from demo.management.commands.load_demo import TERM_DATES
+from demo.schools import load_demo_term_dates
 from notifications.models import OutboxMessage
-from schools.models import AcademicYear, Closure, Term
+from schools.models import Closure, Term
 from schools.schooldays import SchoolCalendar
 from tests.concerns.matrix import CONCERN_PAGES
 from tests.conftest import member, sign_in
@@ -156,16 +156,7 @@ def test_every_named_url_has_a_matrix_row_or_a_reason_to_have_none():
 def test_the_matrix_day_is_a_school_day_of_the_factories_and_the_demo():
     factory_school, demo_school = SchoolFactory(), SchoolFactory()
     add_year(factory_school, 2026)
-    demo_year = AcademicYear.objects.create(school=demo_school, start_year=2026)
-    for name, first, last, ht_first, ht_last in TERM_DATES[2026]:
-        Term.objects.create(
-            academic_year=demo_year,
-            name=name,
-            first_day=dt.date(*first),
-            last_day=dt.date(*last),
-            half_term_first_day=dt.date(*ht_first),
-            half_term_last_day=dt.date(*ht_last),
-        )
+    load_demo_term_dates(demo_school)
     day = MATRIX_DAY.date()
     assert day.weekday() == 2  # a Wednesday
     for school in (factory_school, demo_school):
