@@ -19,6 +19,7 @@ from core.sensitivity import (
     marks_of,
     safeguarding_actions,
     safeguarding_models,
+    safeguarding_report_kinds,
     visible_detail,
 )
 from schools.models import School
@@ -68,6 +69,12 @@ def audit_events_for_school(
         events = events.exclude(
             Q(content_type__in=[ct.pk for ct in marked])
             | Q(action__in=sorted(safeguarding_actions()))
+            # has_key first: on an event with no "kind", the IN alone is NULL, and NOT NULL
+            # would leave the event out.
+            | (
+                Q(changes__has_key="kind")
+                & Q(changes__kind__in=sorted(safeguarding_report_kinds()))
+            )
         )
     return events
 

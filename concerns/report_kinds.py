@@ -8,6 +8,7 @@ from accounts.roles import Capability
 from concerns.audit import ConcernAction
 from core.models import ReportRun
 from core.report_runs import ReportKind, register, report_run_progress
+from core.sensitivity import register_safeguarding_report_kind
 
 CHRONOLOGY_PDF = "concern_chronology_pdf"
 
@@ -44,3 +45,4 @@ register(
         downloaded_action=ConcernAction.CHRONOLOGY_PDF_DOWNLOADED,
     )
 )
+register_safeguarding_report_kind(CHRONOLOGY_PDF)

@@ -60,9 +60,12 @@ def concern_list(request):
     acts = may_act(request)
     concerns = school_records_or_own(request, Concern, full_capability=Capability.ACT_ON_CONCERNS)
     status = request.GET.get("status", "open" if acts else "all")
-    rows = list(selectors.concern_list(concerns))
-    if status in ("open", "closed"):
-        rows = [c for c in rows if selectors.is_closed(c) == (status == "closed")]
+    listed = selectors.concern_list(concerns)
+    if status == "closed":
+        listed = listed.filter(status_kind=Decision.Kind.CLOSED)
+    elif status == "open":
+        listed = listed.exclude(status_kind=Decision.Kind.CLOSED)
+    rows = list(listed)
     today = timezone.localdate()
     calendar = selectors.calendar_or_none(request.school) if acts else None
     for concern in rows:

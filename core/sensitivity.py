@@ -137,6 +137,20 @@ def safeguarding_actions() -> frozenset[str]:
     return frozenset(_SAFEGUARDING_ACTIONS)
 
 
+# Report run kinds (``core.report_runs``) whose documents are safeguarding records: the shared
+# report-run events ("report_run.requested", with the run's ``kind`` among their values) tell
+# of one as surely as the document does.
+_SAFEGUARDING_REPORT_KINDS: set[str] = set()
+
+
+def register_safeguarding_report_kind(kind: str) -> None:
+    _SAFEGUARDING_REPORT_KINDS.add(kind)
+
+
+def safeguarding_report_kinds() -> frozenset[str]:
+    return frozenset(_SAFEGUARDING_REPORT_KINDS)
+
+
 def safeguarding_models() -> list[type[models.Model]]:
     """Every model whose every row is marked SAFEGUARDING on the class (a concern, its actions)."""
     return [

@@ -97,3 +97,12 @@ def test_the_administrator_does_not_see_the_chronology_pdf_download(
     )
     response = school_admin_client.get(reverse("accounts:audit"), {"pupil_id": child.pk})
     assert b"chronology_pdf" not in response.content
+
+
+def test_the_administrator_does_not_see_that_a_chronology_pdf_was_asked_for(
+    school_admin_client, dsl_client, child
+):
+    with on_matrix_day():
+        dsl_client.post(reverse("concerns:chronology", args=[child.pk]))
+        response = school_admin_client.get(reverse("accounts:audit"), {"pupil_id": child.pk})
+    assert [event.action for event in response.context["page"]] == []
