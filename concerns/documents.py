@@ -50,7 +50,7 @@ def chronology_document(pupil: Pupil, *, requested_by, today: dt.date) -> Chrono
         user=requested_by,
         capabilities=frozenset({Capability.ACT_ON_CONCERNS, Capability.VIEW_COHORT}),
     )
-    entries = sorted(chronology_for(pupil, viewer), key=lambda e: e.sort_key)
+    entries = sorted(chronology_for(pupil, viewer), key=lambda e: e.sort_key)  # type: ignore[arg-type]
     return ChronologyDocument(
         school_name=pupil.school.name,
         child_name=pupil.display_name,

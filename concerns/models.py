@@ -83,14 +83,18 @@ class Category(models.Model):
 class Concern(AppendOnly):
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     # A concern may be about several children (siblings, a group): each is audited on its own.
-    pupils = models.ManyToManyField("pupils.Pupil", through="ConcernPupil", related_name="+")
+    pupils: models.ManyToManyField = models.ManyToManyField(
+        "pupils.Pupil", through="ConcernPupil", related_name="+"
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     raised_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField("when it was seen or heard")
     location = models.CharField("where", max_length=200)
-    categories = models.ManyToManyField(Category, through="ConcernCategory", related_name="+")
+    categories: models.ManyToManyField = models.ManyToManyField(
+        Category, through="ConcernCategory", related_name="+"
+    )
     account = models.TextField("what you saw or heard, in your own words")
     immediate_risk = models.BooleanField("the child is at immediate risk of harm")
 

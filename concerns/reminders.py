@@ -74,6 +74,7 @@ def cp_file_reminders_sweep(*, today: dt.date) -> SweepOutcome:
                 calendars[school.pk] = SchoolCalendar.for_school(school)
             except TermDatesMissing:
                 calendars[school.pk] = None
+        assert task.due_date is not None  # filtered above
         kind = reminder_kind(task.due_date, today, calendars[school.pk])
         if kind is None:
             continue

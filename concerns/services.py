@@ -269,8 +269,8 @@ def concern_decision_record(
         concern=concern, kind=kind, decision=decision.strip(), reason=reason.strip(), recorded_by=by
     )
     audit_action = {
-        Decision.Kind.CLOSED: ConcernAction.CLOSED,
-        Decision.Kind.REOPENED: ConcernAction.REOPENED,
+        Decision.Kind.CLOSED.value: ConcernAction.CLOSED,
+        Decision.Kind.REOPENED.value: ConcernAction.REOPENED,
     }.get(kind, ConcernAction.DECISION_RECORDED)
     audit_record(
         action=audit_action,

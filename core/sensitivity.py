@@ -156,6 +156,5 @@ def safeguarding_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if isinstance(getattr(model, "sensitivity", None), str)
-        and model.sensitivity == Sensitivity.SAFEGUARDING
+        if getattr(model, "sensitivity", None) == Sensitivity.SAFEGUARDING
     ]
