@@ -4,14 +4,24 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import capfirst
 
 from accounts.models import Membership, User
 from accounts.redaction import can_see_children, pupil_labels_for
 from accounts.roles import Role
 from core.models import AuditEvent
-from core.sensitivity import EXISTS_TEXT, Detail, marks_of, visible_detail
+from core.sensitivity import (
+    EXISTS_TEXT,
+    Detail,
+    Sensitivity,
+    marks_of,
+    safeguarding_actions,
+    safeguarding_models,
+    safeguarding_report_kinds,
+    visible_detail,
+)
 from schools.models import School
 
 # The first word of an action names what the event is about. These are about the school's
@@ -43,8 +53,30 @@ def role_labels(memberships: list[Membership]) -> list[str]:
     return [role.label for role in Role if role in held]
 
 
-def audit_events_for_school(school: School) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(school=school).select_related("actor", "content_type")
+def audit_events_for_school(
+    school: School, capabilities: Collection[str] | None = None
+) -> QuerySet[AuditEvent]:
+    """The school's audit log as a viewer holding ``capabilities`` may see it. One who may not
+    know that a safeguarding record exists (``Detail.NOTHING``: the administrator) gets no event
+    about one at all: not a row saying "concern.viewed" by someone on some day, which, filtered
+    by a child's record number, would tell them the child has a concern. Without
+    ``capabilities`` (a caller that cuts the rows itself), every event of the school."""
+    events = AuditEvent.objects.filter(school=school).select_related("actor", "content_type")
+    if capabilities is not None and (
+        visible_detail(Sensitivity.SAFEGUARDING, capabilities) is Detail.NOTHING
+    ):
+        marked = ContentType.objects.get_for_models(*safeguarding_models()).values()
+        events = events.exclude(
+            Q(content_type__in=[ct.pk for ct in marked])
+            | Q(action__in=sorted(safeguarding_actions()))
+            # has_key first: on an event with no "kind", the IN alone is NULL, and NOT NULL
+            # would leave the event out.
+            | (
+                Q(changes__has_key="kind")
+                & Q(changes__kind__in=sorted(safeguarding_report_kinds()))
+            )
+        )
+    return events
 
 
 @dataclass(frozen=True)
@@ -74,8 +106,9 @@ def audit_rows_for(
     An event about a record marked SAFEGUARDING (``core.sensitivity``: a concern) is cut by
     ``visible_detail``: in full to those who may act on concerns; to one who sees children but
     not concerns, the child and "a safeguarding record exists"; to anyone else (the
-    administrator), who did what and when, but no child, no record and no fields. The action's
-    name ("concern.viewed") stays: the log is overseen, and it names no child.
+    administrator), who did what and when, but no child, no record and no fields. Such a viewer
+    should not be given those events at all: ``audit_events_for_school(school, capabilities)``
+    leaves them out; this cut is the second line of defence.
     """
     events = list(events)
     labels = pupil_labels_for(capabilities, school=school, pupil_ids=(e.pupil_id for e in events))

@@ -379,7 +379,7 @@ def staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     events = AuditEventFilter(
         request.GET or None,
-        queryset=selectors.audit_events_for_school(request.school),
+        queryset=selectors.audit_events_for_school(request.school, request.capabilities),
         request=request,
     )
     page = Paginator(events.qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))

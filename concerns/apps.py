@@ -3,3 +3,20 @@ from django.apps import AppConfig
 
 class ConcernsConfig(AppConfig):
     name = "concerns"
+    verbose_name = "Safeguarding concerns"
+
+    def ready(self):
+        from concerns import (
+            chronology,  # noqa: F401  (registers the "concerns" chronology source)
+            report_kinds,  # noqa: F401  (registers the "concern_chronology_pdf" report run)
+        )
+        from concerns.audit import ConcernAction
+        from core.sensitivity import register_safeguarding_actions
+
+        register_safeguarding_actions(ConcernAction)
+
+        from pupils.leaving import register_task_page
+        from pupils.models import LeavingTask
+
+        # The checklist's item links to the transfer page, which confirms it when receipt is.
+        register_task_page(LeavingTask.Item.CP_FILE_TRANSFERRED, "concerns:cp_file")

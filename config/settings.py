@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "attendance.tasks.attendance_sweep",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Child protection files due tomorrow or overdue (concerns/reminders.py).
+    "cp-file-reminders": {
+        "task": "concerns.tasks.cp_file_reminders_sweep",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # Lock-out is per account (AXES_LOCKOUT_PARAMETERS above). A school's staff share one public IP

@@ -24,6 +24,7 @@ urlpatterns = [
     path("pupil-premium/", include("pupil_premium.urls")),
     path("reports/", include("reports.urls")),
     path("attendance/", include("attendance.urls")),
+    path("concerns/", include("concerns.urls")),
     path("outbox/", include("notifications.urls")),
     path("documents/", include("core.urls")),
     path("django-admin/", admin.site.urls),

@@ -36,6 +36,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
+from django.apps import apps
 from django.db import models
 
 # accounts.roles.Capability.ACT_ON_CONCERNS and .VIEW_COHORT (a str enum): equal by value.
@@ -118,3 +119,42 @@ def shown(
     if detail is Detail.EXISTS:
         return exists
     return None
+
+
+# The audit actions that tell of a safeguarding record even when the event's record is not one
+# (the download of a concern chronology's PDF is an event about a report run). Registered by the
+# app that owns them, from its ``AppConfig.ready``.
+_SAFEGUARDING_ACTIONS: set[str] = set()
+
+
+def register_safeguarding_actions(actions: Iterable[str]) -> None:
+    """Mark every one of ``actions`` (an app's ``AuditAction`` enum) as telling of a
+    safeguarding record: a viewer who may not know one exists does not see such an event."""
+    _SAFEGUARDING_ACTIONS.update(str(action) for action in actions)
+
+
+def safeguarding_actions() -> frozenset[str]:
+    return frozenset(_SAFEGUARDING_ACTIONS)
+
+
+# Report run kinds (``core.report_runs``) whose documents are safeguarding records: the shared
+# report-run events ("report_run.requested", with the run's ``kind`` among their values) tell
+# of one as surely as the document does.
+_SAFEGUARDING_REPORT_KINDS: set[str] = set()
+
+
+def register_safeguarding_report_kind(kind: str) -> None:
+    _SAFEGUARDING_REPORT_KINDS.add(kind)
+
+
+def safeguarding_report_kinds() -> frozenset[str]:
+    return frozenset(_SAFEGUARDING_REPORT_KINDS)
+
+
+def safeguarding_models() -> list[type[models.Model]]:
+    """Every model whose every row is marked SAFEGUARDING on the class (a concern, its actions)."""
+    return [
+        model
+        for model in apps.get_models()
+        if getattr(model, "sensitivity", None) == Sensitivity.SAFEGUARDING
+    ]

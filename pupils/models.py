@@ -421,6 +421,13 @@ class LeavingTask(models.Model):
         return self.completed_on is not None
 
     @property
+    def page_url(self) -> str:
+        """Where another app does this item (``pupils.leaving``), or ""."""
+        from pupils.leaving import task_page_url
+
+        return task_page_url(self.item, self.pupil_id)
+
+    @property
     def capability(self) -> Capability:
         """Who may tick it off: the child protection file is the DSL team's (KCSIE)."""
         if self.item == self.Item.CP_FILE_TRANSFERRED:

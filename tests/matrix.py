@@ -56,8 +56,14 @@ class Page:
     # The record is shared by every school (a Virtual School): there is no other school's copy
     # to hide, so the "another school's record is a 404" test leaves the row out.
     shared_record: bool = False
+    # Roles the page lets in whose door still hides this record: a member of staff opening a
+    # concern a colleague raised (``core.access.for_school_or_own``) gets 404, as if it were
+    # another school's, so the record's existence does not leak.
+    not_found: frozenset[Role] = frozenset()
 
     def expected_status(self, role: Role) -> int:
+        if role in self.not_found:
+            return 404
         if role not in self.allowed:
             return 403
         return 302 if self.method == "post" else 200

@@ -119,6 +119,7 @@ PAGES = (
     + PP_PAGES
     + REPORT_PAGES
     + ATTENDANCE_PAGES
+    + CONCERN_PAGES
 )
 
 # Named URLs that are not pages of a school's records, and why the matrix leaves them out.

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.concerns import load_demo_concerns
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
@@ -22,7 +23,7 @@ NON_DELIVERING_BACKENDS = {
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo school, its term dates, users, pupils and PEPs."
+    help = "Load the fictional demo school, its term dates, users, pupils, PEPs and concerns."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
         load_demo_reports(school, today=today)
+        load_demo_concerns(school, today=today)
         self._write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo school ready: {school.name}"))
 

@@ -1,0 +1,361 @@
+"""Safeguarding concern pages. Each view: the access helper, a form, one service, a redirect or
+a render.
+
+Anyone who may raise a concern (``RAISE_CONCERN``) raises one and reads back, read-only, the
+concerns they raised; the DSL team and the head (``ACT_ON_CONCERNS``) read every concern of the
+school and act on it. Every page is audited: a concern's page writes one read per child.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Capability
+from concerns import selectors, services
+from concerns.access import concern_for, may_act
+from concerns.audit import ConcernAction
+from concerns.forms import (
+    ActionForm,
+    AddendumForm,
+    ChronologyFilterForm,
+    CpFileReceiptForm,
+    CpFileSentForm,
+    DecisionForm,
+    LinkForm,
+    RaiseForm,
+)
+from concerns.models import Action, Concern, CpFileTransfer, Decision
+from concerns.report_kinds import CHRONOLOGY_PDF
+from core.access import requires, school_records_or_own
+from core.audit import audit_record
+from core.forms import saved
+from core.report_runs import report_run_request
+from pupils.access import pupil_for
+from pupils.chronology import chronology_for
+from pupils.models import LeavingTask
+
+RAISERS = (Capability.RAISE_CONCERN, Capability.ACT_ON_CONCERNS)
+
+
+def _form_page(request, form, *, title, concern=None, caption="", button="Save", lede=""):
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": caption or (f"Concern {concern.reference}" if concern else ""),
+            "button": button,
+            "lede": lede,
+            "cancel_url": reverse("concerns:concern", args=[concern.pk]) if concern else "",
+        },
+    )
+
+
+@requires(any_of=RAISERS)
+def concern_list(request):
+    """The DSL team's list of every concern of the school (open first by default), or a member of
+    staff's list of the concerns they raised."""
+    acts = may_act(request)
+    concerns = school_records_or_own(request, Concern, full_capability=Capability.ACT_ON_CONCERNS)
+    status = request.GET.get("status", "open" if acts else "all")
+    listed = selectors.concern_list(concerns)
+    if status == "closed":
+        listed = listed.filter(status_kind=Decision.Kind.CLOSED)
+    elif status == "open":
+        listed = listed.exclude(status_kind=Decision.Kind.CLOSED)
+    rows = list(listed)
+    today = timezone.localdate()
+    calendar = selectors.calendar_or_none(request.school) if acts else None
+    for concern in rows:
+        concern.flag = selectors.no_action_flag(concern, calendar, today) if acts else None
+    match = getattr(request, "resolver_match", None)
+    audit_record(
+        action=ConcernAction.LISTED,
+        request=request,
+        values={
+            "page": match.view_name if match else "",
+            "pupils": len({c.pupil_id for concern in rows for c in concern.children.all()}),
+        },
+    )
+    return render(
+        request,
+        "concerns/list.html",
+        {"concerns": rows, "acts": acts, "status": status},
+    )
+
+
+@requires(Capability.RAISE_CONCERN)
+def concern_raise(request):
+    today = timezone.localdate()
+    pupils = selectors.pupils_for_raising(request.school, today)
+    form = RaiseForm(request.POST or None, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made = {}
+
+        def write():
+            made["concern"] = services.concern_raise(
+                school=request.school,
+                by=request.user,
+                pupils=data["pupils"],
+                seen_at=data["seen_at"],
+                location=data["location"],
+                categories=list(data["categories"]),
+                account=data["account"],
+                immediate_risk=data["immediate_risk"],
+                marks=data["marks"],
+                request=request,
+            )
+
+        if saved(form, write):
+            messages.success(
+                request,
+                f"Concern {made['concern'].reference} has been sent to the designated "
+                "safeguarding lead.",
+            )
+            return redirect("concerns:concern", pk=made["concern"].pk)
+    if request.method == "GET":
+        match = getattr(request, "resolver_match", None)
+        audit_record(
+            action=ConcernAction.RAISE_FORM_OPENED,
+            request=request,
+            values={"page": match.view_name if match else "", "pupils": pupils.count()},
+        )
+    categories = list(form.fields["categories"].queryset)
+    return render(
+        request,
+        "concerns/raise.html",
+        {"form": form, "categories": categories, "mark_rows": form.mark_rows()},
+    )
+
+
+@requires(any_of=RAISERS)
+def concern(request, pk: int):
+    found = concern_for(request, pk)
+    full = selectors.concern_with_parts(found)
+    acts = may_act(request)
+    flag = None
+    if acts:
+        flag = selectors.no_action_flag(
+            full, selectors.calendar_or_none(request.school), timezone.localdate()
+        )
+    return render(
+        request,
+        "concerns/concern.html",
+        {
+            "concern": full,
+            "acts": acts,
+            "closed": selectors.is_closed(full),
+            "flag": flag,
+            "children": [c.pupil for c in full.children.all()],
+            "marks": list(full.marks.all()),
+        },
+    )
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def action_add(request, pk: int):
+    found = concern_for(request, pk, write=True)
+    form = ActionForm(request.POST or None, initial={"taken_by": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if saved(
+            form,
+            lambda: services.concern_action_record(
+                concern=found,
+                by=request.user,
+                kind=data["kind"],
+                taken_on=data["taken_on"],
+                taken_by=data["taken_by"],
+                details=data["details"],
+                today=timezone.localdate(),
+                request=request,
+            ),
+        ):
+            messages.success(request, "Action recorded")
+            return redirect("concerns:concern", pk=found.pk)
+    return _form_page(request, form, title="Record an action", concern=found)
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def decision_add(request, pk: int):
+    found = concern_for(request, pk, write=True)
+    closed = services.concern_status(found) == "closed"
+    choices = [
+        (k, label)
+        for k, label in Decision.Kind.choices
+        if k == Decision.Kind.DECISION or (k == Decision.Kind.REOPENED) == closed
+    ]
+    form = DecisionForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if saved(
+            form,
+            lambda: services.concern_decision_record(
+                concern=found,
+                by=request.user,
+                kind=data["kind"],
+                decision=data["decision"],
+                reason=data["reason"],
+                request=request,
+            ),
+        ):
+            messages.success(request, "Decision recorded")
+            return redirect("concerns:concern", pk=found.pk)
+    return _form_page(request, form, title="Record a decision or the outcome", concern=found)
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def addendum_add(request, pk: int):
+    found = concern_for(request, pk, write=True)
+    action = decision = None
+    about = "the concern"
+    if request.GET.get("action") or request.POST.get("action"):
+        raw = request.GET.get("action") or request.POST.get("action")
+        action = Action.objects.filter(concern=found, pk=_int(raw)).first()
+        about = f"the action “{action}”" if action else about
+    elif request.GET.get("decision") or request.POST.get("decision"):
+        raw = request.GET.get("decision") or request.POST.get("decision")
+        decision = Decision.objects.filter(concern=found, pk=_int(raw)).first()
+        about = f"the decision “{decision}”" if decision else about
+    form = AddendumForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: services.concern_addendum_add(
+                concern=found,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                action=action,
+                decision=decision,
+                request=request,
+            ),
+        )
+    ):
+        messages.success(request, "Addendum added")
+        return redirect("concerns:concern", pk=found.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add an addendum",
+        concern=found,
+        lede=f"To {about}. Nothing already written is changed.",
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def link_add(request, pk: int):
+    found = concern_for(request, pk, write=True)
+    form = LinkForm(request.POST or None, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if saved(
+            form,
+            lambda: services.concern_link(
+                concern=found,
+                by=request.user,
+                linked=data["reference"],
+                reason=data["reason"],
+                request=request,
+            ),
+        ):
+            messages.success(request, "Concerns linked")
+            return redirect("concerns:concern", pk=found.pk)
+    return _form_page(request, form, title="Link to another concern", concern=found)
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def chronology(request, pk: int):
+    """The DSL's chronology of a child: concerns, actions and decisions beside every other key
+    event of the child in Harbour, oldest first, filterable; and its PDF."""
+    child = pupil_for(request, pk, read=ConcernAction.CHRONOLOGY_VIEWED)
+    if request.method == "POST":
+        run = report_run_request(
+            school=request.school,
+            kind=CHRONOLOGY_PDF,
+            parameters={"pupil": child.pk},
+            by=request.user,
+            pupil_id=child.pk,
+            request=request,
+        )
+        return redirect("core:report_run", pk=run.pk)
+    form = ChronologyFilterForm(request.GET or None)
+    entries = sorted(chronology_for(child, request), key=lambda e: e.sort_key)
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            entries = [e for e in entries if e.kind == form.cleaned_data["kind"]]
+        if form.cleaned_data["since"]:
+            entries = [e for e in entries if e.day >= form.cleaned_data["since"]]
+    return render(
+        request,
+        "concerns/chronology.html",
+        {"pupil": child, "entries": entries, "form": form},
+    )
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def cp_file(request, pk: int):
+    """The transfer of a child's child protection file to their new school (KCSIE: within 5
+    days, separately, securely, receipt confirmed)."""
+    child = pupil_for(request, pk, read=ConcernAction.CP_FILE_VIEWED)
+    transfer = CpFileTransfer.objects.filter(pupil=child).select_related("sent_by").first()
+    task = LeavingTask.objects.filter(
+        pupil=child, item=LeavingTask.Item.CP_FILE_TRANSFERRED
+    ).first()
+    today = timezone.localdate()
+    form = None
+    if transfer is None:
+        form = CpFileSentForm(
+            request.POST or None,
+            initial={"recipient_school": child.destination_school_name},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if saved(
+                form,
+                lambda: services.cp_file_sent(
+                    pupil=child,
+                    by=request.user,
+                    recipient_school=data["recipient_school"],
+                    sent_on=data["sent_on"],
+                    how_sent=data["how_sent"],
+                    today=today,
+                    request=request,
+                ),
+            ):
+                messages.success(request, "Transfer recorded. Record the receipt when it comes.")
+                return redirect("concerns:cp_file", pk=child.pk)
+    elif transfer.receipt_confirmed_on is None:
+        form = CpFileReceiptForm(request.POST or None)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and saved(
+                form,
+                lambda: services.cp_file_receipt_confirm(
+                    transfer=transfer,
+                    by=request.user,
+                    confirmed_on=form.cleaned_data["confirmed_on"],
+                    today=today,
+                    request=request,
+                ),
+            )
+        ):
+            messages.success(request, "Receipt confirmed; the leaving checklist is updated.")
+            return redirect("concerns:cp_file", pk=child.pk)
+    return render(
+        request,
+        "concerns/cp_file.html",
+        {"pupil": child, "transfer": transfer, "task": task, "form": form, "today": today},
+    )
