@@ -24,6 +24,7 @@ from notifications.models import OutboxMessage
 from schools.models import Closure, Term
 from schools.schooldays import SchoolCalendar
 from tests.attendance.matrix import ATTENDANCE_PAGES
+from tests.concerns.matrix import CONCERN_PAGES
 from tests.conftest import member, sign_in
 from tests.exclusions.matrix import EXCLUSION_PAGES, EXCLUSION_POST_PAGES
 from tests.factories import SchoolFactory, VirtualSchoolFactory, add_year
