@@ -33,7 +33,12 @@ SCALES = {
     ),
     # Under two minutes: the same shapes, smaller.
     "small": Scale(
-        "small", schools=10, children=600, largest_school=120, page_rounds=20, load_seconds=6,
+        "small",
+        schools=10,
+        children=600,
+        largest_school=120,
+        page_rounds=20,
+        load_seconds=6,
         import_rows=500,
     ),
 }

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -508,6 +509,9 @@ def main() -> int:
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn and locust")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    # whitenoise looks for collected static files; the pages are measured without them (as in
+    # pyproject.toml's pytest filterwarnings).
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
     results = run(args.scale, load_test=not args.no_load)
     write(results)
     print(markdown(results))
