@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# `make bench`: run pytest benchmarks/ (pytest-benchmark) against throwaway PostgreSQL and
-# Redis, exactly as scripts/test.sh runs the suite. Extra arguments go to pytest.
+# `make bench` (SCALE=full, the default) and `make bench SCALE=small`: generate a synthetic local
+# authority in a throwaway PostgreSQL (with Redis, exactly as scripts/test.sh starts them),
+# measure Harbour against the floor of its own stack (benchmarks/run.py), write
+# bench/results.json and the results in docs/benchmarks.md, and stop the servers whatever happens.
+# Extra arguments go to benchmarks/run.py (--no-load skips gunicorn and locust).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HARBOUR_ROOT=$PWD
 source scripts/services.sh
-
-# Nothing to measure yet is not a failure: say so and skip starting the servers.
-if [ -z "$(find benchmarks \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit 2>/dev/null)" ]; then
-  echo "No benchmarks yet (benchmarks/test_*.py): nothing to run."
-  exit 0
-fi
+SCALE=${SCALE:-full}
 
 harbour_phase "checking the venv, node_modules and assets"
 make --no-print-directory install assets
@@ -31,16 +29,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 harbour_start_services
-export DJANGO_ALLOW_ASYNC_UNSAFE=true
+# Signed with the public development key, like the tests: the data is synthetic and thrown away.
 export HARBOUR_ALLOW_DEV_KEY=true
+export DJANGO_SETTINGS_MODULE=benchmarks.settings
 
-harbour_phase "pytest benchmarks/ $*"
+harbour_phase "benchmarks at scale $SCALE"
 status=0
-"$HARBOUR_PY" -m pytest benchmarks/ "$@" || status=$?
+"$HARBOUR_PY" -m benchmarks.run --scale "$SCALE" "$@" || status=$?
 harbour_phase_done
-# pytest's 5 means "no tests collected": with no benchmark functions yet, that is not a failure.
-if [ "$status" = 5 ]; then
-  echo "No benchmarks collected in benchmarks/: nothing to run."
-  status=0
-fi
 exit "$status"

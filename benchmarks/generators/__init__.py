@@ -1,0 +1,1 @@
+"""One module per app, each registering its ``@generator`` functions (benchmarks.registry)."""

@@ -1,0 +1,1 @@
+"""One module per app, each registering its measurements (benchmarks.registry)."""
