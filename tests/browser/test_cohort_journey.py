@@ -6,6 +6,7 @@ Every page passes axe."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from pupils.models import CareEpisode, EpisodeKind
@@ -37,14 +38,14 @@ def test_designated_teacher_records_a_child_in_need_plan(page, school, settings,
     page.get_by_label("Group", exact=True).select_option(label="Children in care (CiC)")
     page.get_by_role("button", name="Apply filters").click()
     table = page.locator("table")
-    assert table.get_by_role("link", name="Fairweather, Mason").is_visible()
-    assert table.get_by_role("link", name="Duggan, Ellie").count() == 0
+    expect(table.get_by_role("link", name="Fairweather, Mason")).to_be_visible()
+    expect(table.get_by_role("link", name="Duggan, Ellie")).to_have_count(0)
     assert_accessible(page)
 
     page.get_by_label("Group", exact=True).select_option(label="Not in a group")
     page.get_by_role("button", name="Apply filters").click()
     page.locator("table").get_by_role("link", name="Duggan, Ellie").click()
-    assert page.get_by_role("heading", name="Ellie Duggan").is_visible()
+    expect(page.get_by_role("heading", name="Ellie Duggan")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Add to status history").click()
@@ -52,17 +53,17 @@ def test_designated_teacher_records_a_child_in_need_plan(page, school, settings,
     page.get_by_label("Child in Need plan").check()
     page.get_by_label("Start date").fill("31/02/2026")
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.locator(".govuk-error-message").first.is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-message").first).to_be_visible()
     assert not CareEpisode.objects.filter(pupil=ellie).exists()
     assert_accessible(page)
 
     page.get_by_label("Start date").fill("2/11/2026")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="Ellie Duggan").is_visible()
-    assert page.locator(".govuk-tag", has_text="With a social worker").first.is_visible()
+    expect(page.get_by_role("heading", name="Ellie Duggan")).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="With a social worker").first).to_be_visible()
     chronology = page.locator("#chronology ~ *")
-    assert chronology.get_by_text("Child in Need plan started").is_visible()
+    expect(chronology.get_by_text("Child in Need plan started")).to_be_visible()
     assert_accessible(page)
     episode = CareEpisode.objects.get(pupil=ellie)
     assert (episode.kind, episode.start_date) == (

@@ -3,6 +3,7 @@ JavaScript still starts: the error summary takes focus, the service navigation's
 works on a phone-sized screen, and the browser reports no violation of the policy."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.conftest import member
@@ -56,7 +57,7 @@ def test_javascript_starts_under_the_policy_with_no_violation(
         assert menu.get_attribute("aria-expanded") == "false"
         menu.click()
         assert menu.get_attribute("aria-expanded") == "true"
-        assert page.locator("#navigation").is_visible()
+        expect(page.locator("#navigation")).to_be_visible()
 
         assert page.evaluate("window.__violations") == []
         assert not [e for e in console_errors if "Content Security Policy" in e], console_errors

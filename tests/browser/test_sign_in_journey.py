@@ -7,6 +7,7 @@ import base64
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.conftest import member
@@ -39,32 +40,32 @@ def test_head_sets_up_two_factor_and_moves_through_the_navigation(
     assert_accessible(page)  # the login page's errors would show here; none expected
 
     page.wait_for_url("**/accounts/two-factor/setup/")
-    assert page.get_by_role("heading", name="Set up your authenticator app").is_visible()
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
     assert_accessible(page)
     secret = page.locator("#totp-secret").text_content()
     page.get_by_label("Code").fill("000000" if _code_for(secret) != "000000" else "111111")
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".govuk-error-summary").is_visible()  # a wrong code is refused
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # a wrong code is refused
     assert_accessible(page)
     # django-otp makes the next try wait 2**(failures-1) seconds after a wrong code.
     page.wait_for_timeout(1500)
     page.get_by_label("Code").fill(_code_for(secret))
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", name="Your backup codes").is_visible()
+    expect(page.get_by_role("heading", name="Your backup codes")).to_be_visible()
     assert_accessible(page)
     backup_codes = page.locator("#backup-codes code").all_inner_texts()
     assert len(backup_codes) == 10
     page.get_by_role("link", name="I have saved my codes").click()
 
-    assert page.get_by_role("heading", name=school.name).is_visible()
+    expect(page.get_by_role("heading", name=school.name)).to_be_visible()
     navigation = page.get_by_role("navigation", name="Menu")
     labels = [link.inner_text().strip() for link in navigation.get_by_role("link").all()]
     assert labels[0] == "Home"
     assert {"Staff", "Term dates", "Outbox", "Audit log"} <= set(labels)
     for label in labels:
         navigation.get_by_role("link", name=label, exact=True).click()
-        assert page.locator("main h1").is_visible()
+        expect(page.locator("main h1")).to_be_visible()
         assert "Page not found" not in page.title()
         assert_accessible(page)
 
@@ -77,7 +78,7 @@ def test_head_sets_up_two_factor_and_moves_through_the_navigation(
     assert_accessible(page)
     page.get_by_label("Code").fill(backup_codes[0])
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name=school.name).is_visible()
+    expect(page.get_by_role("heading", name=school.name)).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,6 +91,6 @@ def test_member_of_staff_sees_only_what_their_role_allows(page, school, settings
     assert "Staff" not in labels
     assert "Audit log" not in labels
     assert "Outbox" not in labels
-    assert page.get_by_text("Two-factor sign-in is turned off").is_visible()
+    expect(page.get_by_text("Two-factor sign-in is turned off")).to_be_visible()
     page.goto("/accounts/audit/")
-    assert page.get_by_role("heading", name="You cannot see this page").is_visible()
+    expect(page.get_by_role("heading", name="You cannot see this page")).to_be_visible()
