@@ -10,7 +10,13 @@ class AttendanceConfig(AppConfig):
             import_kinds,  # noqa: F401  (registers the "attendance_marks" import kind)
         )
         from attendance.pep_provider import attendance_summary
-        from pupils import pep_hooks
+        from attendance.record_summary import attendance_record_summary
+        from attendance.report_sections import register_attendance_sections
+        from pupils import pep_hooks, record_summaries
 
         # The PEP's attendance section, through the registry below both apps.
         pep_hooks.summary_provider(pep_hooks.ATTENDANCE_SUMMARY, attendance_summary)
+        # The term's figure and flags on the child's main record page.
+        record_summaries.register("attendance", attendance_record_summary)
+        # The dashboard's and governors' report's section and the DT's work queue item.
+        register_attendance_sections()

@@ -80,3 +80,38 @@ class NotSentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(Field("reason"))
+
+
+class AttendanceSettingsForm(forms.Form):
+    threshold_percent = forms.DecimalField(
+        label="Attendance threshold (%)",
+        help_text=(
+            "A concern opens when a child's attendance over the last four weeks or the term "
+            "falls below this. 90% is the line below which a child is persistently absent."
+        ),
+        max_digits=4,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the attendance threshold",
+            "invalid": "Enter the threshold as a number, like 90 or 92.5",
+            "max_digits": "Enter a percentage from 50 to 100",
+            "max_decimal_places": "Enter the threshold to one decimal place at most",
+        },
+    )
+    unexplained_sessions = forms.IntegerField(
+        label="Consecutive unexplained sessions",
+        help_text="A concern opens after this many sessions in a row coded N, O or U.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the number of sessions",
+            "invalid": "Enter the number of sessions as a whole number",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("threshold_percent", field_width=5),
+            Field.text("unexplained_sessions", field_width=5),
+        )

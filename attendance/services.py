@@ -2,6 +2,7 @@
 peer figures and thresholds, and the designated teacher's decision on each proposed notice."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,43 @@ Recipient = AttendanceNotice.Recipient
 def settings_for(school) -> AttendanceSettings:
     found = AttendanceSettings.objects.filter(school=school).first()
     return found or AttendanceSettings(school=school)
+
+
+THRESHOLD_RANGE = (Decimal(50), Decimal(100))
+UNEXPLAINED_RANGE = (1, 20)
+
+
+@transaction.atomic
+def attendance_settings_update(
+    *, school, threshold_percent: Decimal, unexplained_sessions: int, by
+) -> AttendanceSettings:
+    """Set the school's thresholds for the daily sweep (issue 10: default 90% and 4 sessions).
+    The audit keeps which fields changed and their new values (numbers, never text)."""
+    low, high = THRESHOLD_RANGE
+    if not low <= threshold_percent <= high:
+        raise ValidationError({"threshold_percent": f"Enter a percentage from {low} to {high}."})
+    first, last = UNEXPLAINED_RANGE
+    if not first <= unexplained_sessions <= last:
+        raise ValidationError(
+            {"unexplained_sessions": f"Enter a number of sessions from {first} to {last}."}
+        )
+    found = AttendanceSettings.objects.select_for_update().filter(school=school).first()
+    found = found or AttendanceSettings(school=school)
+    new = {"threshold_percent": threshold_percent, "unexplained_sessions": unexplained_sessions}
+    changed = {n: v for n, v in new.items() if getattr(found, n) != v or found.pk is None}
+    if not changed:
+        return found
+    for name, value in new.items():
+        setattr(found, name, value)
+    found.save()
+    audit_record(
+        action=AttendanceAction.SETTINGS_CHANGED,
+        actor=by,
+        school=school,
+        obj=found,
+        values={n: str(v) for n, v in changed.items()},
+    )
+    return found
 
 
 @transaction.atomic

@@ -70,6 +70,13 @@ def attendance_sweep(*, today: dt.date) -> SweepOutcome:
     return outcome
 
 
+def sweep_school(school: School, *, today: dt.date) -> SweepOutcome:
+    """One school's sweep for ``today`` (the demo loader runs it for its last school day)."""
+    outcome = SweepOutcome()
+    _sweep_school(school, today=today, outcome=outcome)
+    return outcome
+
+
 @transaction.atomic
 def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> None:
     School.objects.select_for_update().filter(pk=school.pk).first()

@@ -21,6 +21,7 @@ urlpatterns = [
         views.notice_not_sent,
         name="notice_not_sent",
     ),
+    path("thresholds/", views.thresholds, name="thresholds"),
     path("peers/", views.peers, name="peers"),
     path("peers/<int:term_pk>/", views.peers_edit, name="peers_edit"),
 ]

@@ -15,7 +15,13 @@ from accounts.roles import Capability
 from attendance import services
 from attendance.audit import AttendanceAction
 from attendance.codes import CODES, Category
-from attendance.forms import MarksUploadForm, NotSentForm, PeerFiguresForm, PlacementMoveForm
+from attendance.forms import (
+    AttendanceSettingsForm,
+    MarksUploadForm,
+    NotSentForm,
+    PeerFiguresForm,
+    PlacementMoveForm,
+)
 from attendance.import_kinds import IMPORTERS, KIND
 from attendance.models import AttendanceConcern, AttendanceNotice, PeerFigures, SessionMark
 from attendance.selectors import figures_for, group_figures, weekly_percentages
@@ -189,9 +195,17 @@ def placement_move_add(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.VIEW_COHORT)
 @require_GET
 def concerns(request: HttpRequest) -> HttpResponse:
-    # 1 the open concerns with their pupils, 2 their notices.
+    # 1 the open concerns with their pupils, 2 their notices, 3 the school's thresholds.
     open_ = services.open_concerns(request.school).order_by("-opened_on", "pupil__legal_surname")
-    return render(request, "attendance/concerns.html", {"concerns": open_})
+    return render(
+        request,
+        "attendance/concerns.html",
+        {
+            "concerns": open_,
+            "settings": services.settings_for(request.school),
+            "can_set_thresholds": Capability.EDIT_PUPILS in request.capabilities,
+        },
+    )
 
 
 def _concern_for(request, pk: int) -> AttendanceConcern:
@@ -316,5 +330,44 @@ def peers_edit(request: HttpRequest, term_pk: int) -> HttpResponse:
                 "with all pupils."
             ),
             "cancel_url": reverse("attendance:peers"),
+        },
+    )
+
+
+@requires(Capability.EDIT_PUPILS)  # the designated teacher and the head
+@require_http_methods(["GET", "POST"])
+def thresholds(request: HttpRequest) -> HttpResponse:
+    """The school's thresholds for the daily sweep."""
+    current = services.settings_for(request.school)
+    form = AttendanceSettingsForm(
+        request.POST or None,
+        initial={
+            "threshold_percent": current.threshold_percent,
+            "unexplained_sessions": current.unexplained_sessions,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: services.attendance_settings_update(
+                school=request.school, by=request.user, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "Attendance thresholds saved.")
+        return redirect("attendance:concerns")
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": "Attendance thresholds",
+            "lede": (
+                "The daily sweep opens an attendance concern for the designated teacher when a "
+                "child crosses one of these. Harbour's defaults are 90% and 4 sessions."
+            ),
+            "cancel_url": reverse("attendance:concerns"),
         },
     )

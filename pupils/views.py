@@ -12,7 +12,7 @@ from core.access import requires
 from core.audit import audit_record
 from core.exports import Column, export_response
 from core.forms import saved
-from pupils import services
+from pupils import record_summaries, services
 from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil_for
 from pupils.audit import PupilAction
 from pupils.chronology import chronology_for
@@ -144,6 +144,10 @@ def pupil(request, pk: int):
     prefetch_related_objects([child], *PUPIL_RECORD_PREFETCH)
     record = pupil_record(child, today=timezone.localdate())
     chronology = chronology_for(child, request)
+    # Rows other apps add (the term's attendance): pupils.record_summaries.
+    summaries = record_summaries.rows_for(
+        child, capabilities=request.capabilities, today=timezone.localdate()
+    )
     return render(
         request,
         "pupils/pupil.html",
@@ -151,6 +155,7 @@ def pupil(request, pk: int):
             "pupil": child,
             "record": record,
             "chronology": chronology,
+            "summaries": summaries,
             "nc_year": nc_year_label(record.nc_year),
             "contact_kinds": ContactKind,
             "can_edit": Capability.EDIT_PUPILS in request.capabilities,

@@ -60,5 +60,6 @@ ATTENDANCE_PAGES = [
     Page("attendance:notice_send", COHORT, record=_notice, method="post"),
     Page("attendance:notice_not_sent", COHORT, record=_notice, method="post"),
     Page("attendance:peers", COHORT),
+    Page("attendance:thresholds", {Role.DESIGNATED_TEACHER, Role.HEADTEACHER}),
     Page("attendance:peers_edit", COHORT, record=_term),
 ]

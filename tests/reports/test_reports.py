@@ -170,19 +170,19 @@ def test_training_days_are_checked_against_the_expectation(year):
 
 
 def test_a_registered_section_of_another_app_is_in_the_report(year):
-    def attendance_report(school, period, *, threshold, today):
+    def example_report(school, period, *, threshold, today):
         return ReportSection(
-            key="attendance", title="Attendance", figures=[Figure("Persistently absent", 2)]
+            key="example_app", title="Example", figures=[Figure("Persistently absent", 2)]
         )
 
-    register(Section("attendance", "Attendance", 40, report=attendance_report))
+    register(Section("example_app", "Example", 40, report=example_report))
     try:
         document = report_document(
             GovernorsReport(school=year, kind="annual", academic_year=2026), today=TODAY
         )
     finally:
-        unregister("attendance")
-    section = next(s for s in document.sections if s.section.key == "attendance").section
+        unregister("example_app")
+    section = next(s for s in document.sections if s.section.key == "example_app").section
     assert section.figures[0].value == "fewer than 5"
 
 
@@ -303,6 +303,13 @@ def _many_in_care(school, n):
         CareEpisode(pupil=p, kind=EpisodeKind.IN_CARE, start_date=dt.date(2022, 1, 10))
         for p in pupils
     )
+    # A morning's register mark each, so the attendance section has marks to count.
+    from attendance.models import SessionMark
+
+    SessionMark.objects.bulk_create(
+        SessionMark(school=school, pupil=p, date=TODAY, session="AM", code="/", source="csv")
+        for p in pupils
+    )
 
 
 def test_the_dashboard_s_query_count_is_the_same_for_10_and_500_children(year, make_client):
@@ -311,7 +318,8 @@ def test_the_dashboard_s_query_count_is_the_same_for_10_and_500_children(year, m
     few = _dashboard_queries(client)
     _many_in_care(year, 490)
     # Session and user (3), the calendar (2), then each section: groups and authorities (2),
-    # PEPs per started term (calendar 2 + 5), attainment (7), destinations (1), training (4),
+    # PEPs per started term (calendar 2 + 5), attainment (7), attendance (4), destinations (1),
+    # training (4),
     # and the audit event. The same whatever the number of children.
     assert _dashboard_queries(client) == few
 

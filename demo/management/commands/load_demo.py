@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.attendance import load_demo_attendance
 from demo.concerns import load_demo_concerns
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         load_demo_peps(school, today=today)
         load_demo_reports(school, today=today)
         load_demo_concerns(school, today=today)
+        load_demo_attendance(school, today=today)
         self._write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo school ready: {school.name}"))
 
