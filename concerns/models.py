@@ -136,7 +136,12 @@ class ConcernPupil(AppendOnly):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["concern", "pupil"], name="one_row_per_concern_child")
+            models.UniqueConstraint(fields=["concern", "pupil"], name="one_row_per_concern_child"),
+            models.CheckConstraint(
+                condition=(Q(linked_by__isnull=True) & Q(linked_at__isnull=True))
+                | (Q(linked_by__isnull=False) & Q(linked_at__isnull=False)),
+                name="a_link_says_who_and_when",
+            ),
         ]
 
     def __str__(self) -> str:
