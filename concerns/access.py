@@ -24,13 +24,17 @@ def concern_for(request: HttpRequest, pk: int, *, write: bool = False) -> Concer
         )
     if request.method in READ_METHODS:
         match = getattr(request, "resolver_match", None)
+        children = list(
+            ConcernPupil.objects.filter(concern=concern)
+            .order_by("pk")
+            .values_list("pupil_id", flat=True)
+        )
         audit_record(
             action=ConcernAction.VIEWED,
             request=request,
             obj=concern,
-            pupil_ids=ConcernPupil.objects.filter(concern=concern)
-            .order_by("pk")
-            .values_list("pupil_id", flat=True),
+            # A concern named by typing and not yet linked is about no child in Harbour yet.
+            **({"pupil_ids": children} if children else {}),
             values={"page": match.view_name if match else ""},
         )
     return concern

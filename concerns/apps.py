@@ -15,6 +15,11 @@ class ConcernsConfig(AppConfig):
 
         register_safeguarding_actions(ConcernAction)
 
+        from concerns.report_sections import register_all
+
+        # The dashboard's section (DSL team and head only) and the DSL team's work queue.
+        register_all()
+
         from pupils.leaving import register_task_page
         from pupils.models import LeavingTask
 

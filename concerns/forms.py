@@ -15,6 +15,7 @@ from concerns.models import (
     BodyRegion,
     Category,
     Concern,
+    ConcernSettings,
     CpFileTransfer,
     Decision,
 )
@@ -51,11 +52,16 @@ class CategoryChoice(forms.ModelMultipleChoiceField):
 
 
 class RaiseForm(forms.Form):
+    """The concern as its raiser writes it. Who it is about: typed (``pupils=None``, for anyone
+    who may not see the cohort: a list of Harbour's children is a list of the children in
+    care), or chosen from ``pupils`` by someone who may (``VIEW_COHORT``), who can still type a
+    name for a child not in the list."""
+
     pupil = PupilChoice(
         label="Which child is the concern about?",
         queryset=None,
+        required=False,
         empty_label="Choose a child",
-        error_messages={"required": "Choose the child the concern is about"},
     )
     second_pupil = PupilChoice(
         label="Another child it is about (optional)",
@@ -68,6 +74,27 @@ class RaiseForm(forms.Form):
         queryset=None,
         required=False,
         empty_label="No other child",
+    )
+    child_name = forms.CharField(
+        label="The child's name",
+        max_length=200,
+        required=False,
+        help_text="Their full name as you know it. If it is about more than one child, name "
+        "each of them.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    child_class = forms.CharField(
+        label="Their year group or class",
+        max_length=100,
+        required=False,
+        help_text="For example, Year 5 or 5B",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    child_details = forms.CharField(
+        label="Anything else that helps the DSL know who the child is (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, a brother or sister at the school, or the other children there",
     )
     seen_on = date_field("Date it was seen or heard")
     seen_time = forms.TimeField(
@@ -108,10 +135,33 @@ class RaiseForm(forms.Form):
         error_messages={"required": "Say whether the child is at immediate risk of harm"},
     )
 
-    def __init__(self, *args, pupils, **kwargs):
+    def __init__(self, *args, pupils=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("pupil", "second_pupil", "third_pupil"):
-            self.fields[name].queryset = pupils
+        self.typed = pupils is None
+        if self.typed:
+            for name in ("pupil", "second_pupil", "third_pupil"):
+                del self.fields[name]
+            self.fields["child_name"].required = True
+            self.fields["child_name"].error_messages["required"] = (
+                "Enter the name of the child the concern is about"
+            )
+            who = [
+                Field.text("child_name", field_width=20),
+                Field.text("child_class", field_width=10),
+                Field.textarea("child_details"),
+            ]
+        else:
+            for name in ("pupil", "second_pupil", "third_pupil"):
+                self.fields[name].queryset = pupils
+            self.fields["child_name"].label = "If the child is not in the list, their name"
+            who = [
+                Field.select("pupil"),
+                Field.select("second_pupil"),
+                Field.select("third_pupil"),
+                Field.text("child_name", field_width=20),
+                Field.text("child_class", field_width=10),
+                Field.textarea("child_details"),
+            ]
         for n in range(1, BODY_MAP_ROWS + 1):
             self.fields[f"mark_{n}_side"] = forms.ChoiceField(
                 label="Front or back",
@@ -133,9 +183,7 @@ class RaiseForm(forms.Form):
             self.fields[f"mark_{n}_x"] = forms.CharField(required=False, widget=forms.HiddenInput)
             self.fields[f"mark_{n}_y"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.helper = form_helper(
-            Field.select("pupil"),
-            Field.select("second_pupil"),
-            Field.select("third_pupil"),
+            *who,
             Field.text("seen_on", field_width=10),
             Field.text("seen_time", field_width=5),
             Field.text("location", field_width=30),
@@ -184,6 +232,8 @@ class RaiseForm(forms.Form):
             )
         chosen = [data.get(n) for n in ("pupil", "second_pupil", "third_pupil")]
         data["pupils"] = list(dict.fromkeys(p for p in chosen if p is not None))
+        if not self.typed and not data["pupils"] and not (data.get("child_name") or "").strip():
+            self.add_error("pupil", "Choose the child the concern is about, or enter their name")
         return data
 
 
@@ -193,6 +243,48 @@ def _percent(value) -> Decimal | None:
     except (InvalidOperation, ValueError, TypeError):
         return None
     return number if Decimal(0) <= number <= Decimal(100) else None
+
+
+class ChildLinkForm(forms.Form):
+    """The DSL team links a concern to the child in Harbour it is about."""
+
+    pupil = PupilChoice(
+        label="The child in Harbour",
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child the concern is about"},
+    )
+    reason = forms.CharField(
+        label="How you know it is this child (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, checked with the class teacher",
+    )
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+        self.helper = form_helper(Field.radios("pupil"), Field.text("reason", field_width=30))
+
+
+class ConcernSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ConcernSettings
+        fields = ["no_action_flag_school_days", "raise_window_days", "receipt_chase_school_days"]
+        widgets = {name: forms.TextInput(attrs={"inputmode": "numeric"}) for name in fields}
+        help_texts = {
+            "no_action_flag_school_days": "Harbour's rule is 3; from 1 to 20",
+            "raise_window_days": "Harbour's rule is 120 (about a term); from 0 to 730",
+            "receipt_chase_school_days": "After the file was sent; Harbour's rule is 10",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("no_action_flag_school_days", field_width=3),
+            Field.text("raise_window_days", field_width=3),
+            Field.text("receipt_chase_school_days", field_width=3),
+        )
 
 
 class ActionForm(forms.Form):

@@ -19,6 +19,7 @@ at all to anyone else; the person who raised a concern reads that one concern ba
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -90,6 +91,13 @@ class Concern(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     raised_at = models.DateTimeField(auto_now_add=True)
+    # The child as the person raising the concern named them, typed: a member of staff who may
+    # not see the cohort is never shown a list of Harbour's children (that list would tell them
+    # which children are in care). The DSL team links the concern to a child in Harbour
+    # afterwards (a ``ConcernPupil`` row saying who linked it and when).
+    child_name = models.CharField("the child's name, as typed", max_length=200, blank=True)
+    child_class = models.CharField("year group or class, as typed", max_length=100, blank=True)
+    child_details = models.TextField("anything else about who the child is", blank=True)
     seen_at = models.DateTimeField("when it was seen or heard")
     location = models.CharField("where", max_length=200)
     categories: models.ManyToManyField = models.ManyToManyField(
@@ -112,12 +120,28 @@ class Concern(AppendOnly):
 
 
 class ConcernPupil(AppendOnly):
+    """A child the concern is about: chosen by the person raising it (``linked_by`` empty), or
+    linked afterwards by the DSL team to the child the raiser named by typing (who and when,
+    like an addendum: the concern itself stays as it was written)."""
+
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="children")
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    link_reason = models.CharField(
+        "how the DSL team knows it is this child", max_length=300, blank=True
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["concern", "pupil"], name="one_row_per_concern_child")
+            models.UniqueConstraint(fields=["concern", "pupil"], name="one_row_per_concern_child"),
+            models.CheckConstraint(
+                condition=(Q(linked_by__isnull=True) & Q(linked_at__isnull=True))
+                | (Q(linked_by__isnull=False) & Q(linked_at__isnull=False)),
+                name="a_link_says_who_and_when",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -351,3 +375,40 @@ class CpFileTransfer(models.Model):
 
     def __str__(self) -> str:
         return "Child protection file transfer"
+
+
+class ConcernSettings(models.Model):
+    """A school's own safeguarding rules, kept by the DSL team (``ACT_ON_CONCERNS``). Harbour's
+    defaults are product decisions, not statute (docs/concerns.md). The values are the school's,
+    not a child's: the audit log keeps them."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, related_name="concern_settings"
+    )
+    no_action_flag_school_days = models.PositiveSmallIntegerField(
+        "flag an open concern with no action after (school days)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    raise_window_days = models.PositiveSmallIntegerField(
+        "children who left within (days) can still be chosen",
+        default=120,
+        validators=[MinValueValidator(0), MaxValueValidator(730)],
+    )
+    receipt_chase_school_days = models.PositiveSmallIntegerField(
+        "remind the DSL team to chase an unconfirmed receipt after (school days)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_values = frozenset(
+        {"no_action_flag_school_days", "raise_window_days", "receipt_chase_school_days"}
+    )
+
+    class Meta:
+        verbose_name = "safeguarding settings"
+        verbose_name_plural = "safeguarding settings"
+
+    def __str__(self) -> str:
+        return "Safeguarding settings"

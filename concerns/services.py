@@ -32,11 +32,12 @@ from concerns.models import (
     Concern,
     ConcernCategory,
     ConcernPupil,
+    ConcernSettings,
     CpFileTransfer,
     Decision,
     Link,
 )
-from core.audit import audit_record
+from core.audit import audit_diff, audit_record, changed_fields
 from core.sensitivity import Sensitivity
 from notifications.services import message_queue
 from pupils.models import Pupil
@@ -62,6 +63,13 @@ def _children_ids(concern: Concern) -> list[int]:
         .order_by("pk")
         .values_list("pupil_id", flat=True)
     )
+
+
+def _about(pupil_ids) -> dict:
+    """``audit_record``'s children: one event per child, or one event about no child while a
+    concern named by typing is not yet linked to a child in Harbour."""
+    ids = list(dict.fromkeys(pupil_ids))
+    return {"pupil_ids": ids} if ids else {}
 
 
 def dsl_team_addresses(school) -> list[str]:
@@ -91,17 +99,24 @@ def concern_raise(
     account: str,
     immediate_risk: bool,
     marks: Sequence[MarkInput] = (),
+    child_name: str = "",
+    child_class: str = "",
+    child_details: str = "",
     now: dt.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Concern:
     """Record a concern about one or more children of ``school`` and tell the DSL team at once,
     by a link only: the email says nothing of the concern (it may be read on a phone, forwarded,
-    or seen over a shoulder)."""
+    or seen over a shoulder).
+
+    The children are ``pupils`` chosen from Harbour's list (only someone who may see the cohort
+    is offered it), or named by typing (``child_name``, ``child_class``, ``child_details``):
+    the DSL team then links the concern to the child in Harbour (``concern_child_link``)."""
     now = now or timezone.now()
     errors: dict[str, str] = {}
     children = list(dict.fromkeys(pupils))
-    if not children:
-        errors["pupils"] = "Choose the child the concern is about"
+    if not children and not child_name.strip():
+        errors["pupils"] = "Enter the name of the child the concern is about"
     elif any(p.school_id != school.pk for p in children):
         # A child of another school is not offered by the form: this is a forged request.
         errors["pupils"] = "Choose a child of this school"
@@ -124,6 +139,9 @@ def concern_raise(
     concern = Concern.objects.create(
         school=school,
         raised_by=by,
+        child_name=child_name.strip(),
+        child_class=child_class.strip(),
+        child_details=child_details.strip(),
         seen_at=seen_at,
         location=location.strip(),
         account=account.strip(),
@@ -151,8 +169,14 @@ def concern_raise(
         actor=by,
         school=school,
         obj=concern,
-        pupil_ids=[p.pk for p in children],
-        fields=["seen_at", "location", "account", *(["body_map"] if marks else [])],
+        **_about(p.pk for p in children),
+        fields=[
+            *(f for f in ("child_name", "child_class", "child_details") if getattr(concern, f)),
+            "seen_at",
+            "location",
+            "account",
+            *(["body_map"] if marks else []),
+        ],
         values={
             "immediate_risk": immediate_risk,
             "categories": sorted(c.key for c in categories),
@@ -171,6 +195,70 @@ def concern_raise(
             sensitivity=Sensitivity.SAFEGUARDING,
         )
     return concern
+
+
+@transaction.atomic
+def concern_child_link(
+    *,
+    concern: Concern,
+    pupil: Pupil,
+    by,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ConcernPupil:
+    """The DSL team links a concern to the child in Harbour it is about (the child the raiser
+    named by typing, or another child it turns out to concern). A new row saying who linked
+    which child and when: the concern stays exactly as it was written, as with an addendum."""
+    Concern.objects.select_for_update().filter(pk=concern.pk).first()
+    if pupil.school_id != concern.school_id:
+        raise ValidationError({"pupil": "Choose a child of this school"})
+    if ConcernPupil.objects.filter(concern=concern, pupil=pupil).exists():
+        raise ValidationError({"pupil": "The concern is already linked to this child"})
+    row = ConcernPupil.objects.create(
+        concern=concern,
+        pupil=pupil,
+        linked_by=by,
+        linked_at=now or timezone.now(),
+        link_reason=reason.strip(),
+    )
+    audit_record(
+        action=ConcernAction.CHILD_LINKED,
+        actor=by,
+        school=concern.school,
+        obj=concern,
+        pupil_id=pupil.pk,
+        fields=["pupil", *(["link_reason"] if row.link_reason else [])],
+        request=request,
+    )
+    return row
+
+
+SETTINGS_FIELDS = ("no_action_flag_school_days", "raise_window_days", "receipt_chase_school_days")
+
+
+@transaction.atomic
+def concern_settings_update(*, school, by, request=None, **fields) -> ConcernSettings:
+    """Change the school's safeguarding settings; the audit log keeps the old and new values."""
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"concern_settings_update() does not change {', '.join(sorted(unknown))}")
+    current, _ = ConcernSettings.objects.select_for_update().get_or_create(school=school)
+    changes = changed_fields(current, fields, fields)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["school"])
+    current.save()
+    if changes:
+        audit_record(
+            action=ConcernAction.SETTINGS_CHANGED,
+            actor=by,
+            school=school,
+            obj=current,
+            **audit_diff(changes, current),
+            request=request,
+        )
+    return current
 
 
 def _check_dsl_record(concern: Concern, day: dt.date, today: dt.date, field: str) -> None:
@@ -217,7 +305,7 @@ def concern_action_record(
         actor=by,
         school=concern.school,
         obj=action,
-        pupil_ids=_children_ids(concern),
+        **_about(_children_ids(concern)),
         fields=["taken_by", "details"],
         values={"kind": kind, "taken_on": taken_on},
         request=request,
@@ -277,7 +365,7 @@ def concern_decision_record(
         actor=by,
         school=concern.school,
         obj=made,
-        pupil_ids=_children_ids(concern),
+        **_about(_children_ids(concern)),
         fields=["decision", "reason"],
         values={"kind": kind},
         request=request,
@@ -310,7 +398,7 @@ def concern_addendum_add(
         actor=by,
         school=concern.school,
         obj=addendum,
-        pupil_ids=_children_ids(concern),
+        **_about(_children_ids(concern)),
         fields=["text"],
         request=request,
     )
@@ -344,7 +432,7 @@ def concern_link(
         actor=by,
         school=concern.school,
         obj=link,
-        pupil_ids=list(dict.fromkeys(_children_ids(concern) + _children_ids(linked))),
+        **_about(_children_ids(concern) + _children_ids(linked)),
         fields=["reason"],
         request=request,
     )

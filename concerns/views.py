@@ -18,20 +18,22 @@ from concerns.audit import ConcernAction
 from concerns.forms import (
     ActionForm,
     AddendumForm,
+    ChildLinkForm,
     ChronologyFilterForm,
+    ConcernSettingsForm,
     CpFileReceiptForm,
     CpFileSentForm,
     DecisionForm,
     LinkForm,
     RaiseForm,
 )
-from concerns.models import Action, Concern, CpFileTransfer, Decision
+from concerns.models import Action, Concern, ConcernPupil, CpFileTransfer, Decision
 from concerns.report_kinds import CHRONOLOGY_PDF
-from core.access import requires, school_records_or_own
+from core.access import has_capability, requires, school_records_or_own
 from core.audit import audit_record
 from core.forms import saved
 from core.report_runs import report_run_request
-from pupils.access import pupil_for
+from pupils.access import pupil_for, record_read
 from pupils.chronology import chronology_for
 from pupils.models import LeavingTask
 
@@ -68,8 +70,9 @@ def concern_list(request):
     rows = list(listed)
     today = timezone.localdate()
     calendar = selectors.calendar_or_none(request.school) if acts else None
+    after = selectors.concern_settings_for(request.school).no_action_flag_school_days
     for concern in rows:
-        concern.flag = selectors.no_action_flag(concern, calendar, today) if acts else None
+        concern.flag = selectors.no_action_flag(concern, calendar, today, after) if acts else None
     match = getattr(request, "resolver_match", None)
     audit_record(
         action=ConcernAction.LISTED,
@@ -82,14 +85,32 @@ def concern_list(request):
     return render(
         request,
         "concerns/list.html",
-        {"concerns": rows, "acts": acts, "status": status},
+        {
+            "concerns": rows,
+            "acts": acts,
+            "status": status,
+            "sees_children": _sees_children(request),
+        },
     )
+
+
+def _sees_children(request) -> bool:
+    """Whether the viewer may see which of Harbour's children a concern is about. A member of
+    staff without ``VIEW_COHORT`` sees only the name they typed: that the DSL team linked it to
+    a child in Harbour would tell them the child is in care or known to a social worker."""
+    return has_capability(request, Capability.VIEW_COHORT) or may_act(request)
 
 
 @requires(Capability.RAISE_CONCERN)
 def concern_raise(request):
     today = timezone.localdate()
-    pupils = selectors.pupils_for_raising(request.school, today)
+    # Harbour's children are the cohort: the list of them is shown only to someone who may see
+    # the cohort. Anyone else names the child by typing, and sees no list and no match.
+    pupils = (
+        selectors.pupils_for_raising(request.school, today)
+        if has_capability(request, Capability.VIEW_COHORT)
+        else None
+    )
     form = RaiseForm(request.POST or None, pupils=pupils)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,6 +127,9 @@ def concern_raise(request):
                 account=data["account"],
                 immediate_risk=data["immediate_risk"],
                 marks=data["marks"],
+                child_name=data.get("child_name") or "",
+                child_class=data.get("child_class") or "",
+                child_details=data.get("child_details") or "",
                 request=request,
             )
 
@@ -116,7 +140,7 @@ def concern_raise(request):
                 "safeguarding lead.",
             )
             return redirect("concerns:concern", pk=made["concern"].pk)
-    if request.method == "GET":
+    if request.method == "GET" and pupils is not None:
         match = getattr(request, "resolver_match", None)
         audit_record(
             action=ConcernAction.RAISE_FORM_OPENED,
@@ -127,7 +151,12 @@ def concern_raise(request):
     return render(
         request,
         "concerns/raise.html",
-        {"form": form, "categories": categories, "mark_rows": form.mark_rows()},
+        {
+            "form": form,
+            "categories": categories,
+            "mark_rows": form.mark_rows(),
+            "typed": form.typed,
+        },
     )
 
 
@@ -139,7 +168,10 @@ def concern(request, pk: int):
     flag = None
     if acts:
         flag = selectors.no_action_flag(
-            full, selectors.calendar_or_none(request.school), timezone.localdate()
+            full,
+            selectors.calendar_or_none(request.school),
+            timezone.localdate(),
+            selectors.concern_settings_for(request.school).no_action_flag_school_days,
         )
     return render(
         request,
@@ -150,6 +182,8 @@ def concern(request, pk: int):
             "closed": selectors.is_closed(full),
             "flag": flag,
             "children": [c.pupil for c in full.children.all()],
+            "links": list(full.children.all()),
+            "sees_children": _sees_children(request),
             "marks": list(full.marks.all()),
         },
     )
@@ -358,4 +392,94 @@ def cp_file(request, pk: int):
         request,
         "concerns/cp_file.html",
         {"pupil": child, "transfer": transfer, "task": task, "form": form, "today": today},
+    )
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def child_link(request, pk: int):
+    """The DSL team finds the child a concern is about (named by typing when it was raised) and
+    links it. The search is by name; each child it finds is recorded as read."""
+    found = concern_for(request, pk)
+    linked = set(ConcernPupil.objects.filter(concern=found).values_list("pupil_id", flat=True))
+    today = timezone.localdate()
+    pupils = selectors.pupils_for_raising(request.school, today).exclude(pk__in=linked)
+    query = request.GET.get("q", found.child_name).strip()
+    form = ChildLinkForm(request.POST or None, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if saved(
+            form,
+            lambda: services.concern_child_link(
+                concern=found,
+                pupil=data["pupil"],
+                by=request.user,
+                reason=data["reason"],
+                request=request,
+            ),
+        ):
+            messages.success(request, "Concern linked to the child")
+            return redirect("concerns:concern", pk=found.pk)
+    matches = list(selectors.pupils_named(pupils, query)) if query else []
+    for child in matches:
+        record_read(
+            request, action=ConcernAction.LINK_CANDIDATE_SHOWN, obj=child, pupil_id=child.pk
+        )
+    form.fields["pupil"].queryset = pupils.filter(pk__in=[m.pk for m in matches])
+    return render(
+        request,
+        "concerns/child_link.html",
+        {"concern": found, "form": form, "query": query, "matches": matches},
+    )
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def concern_settings(request):
+    current = selectors.concern_settings_for(request.school)
+    form = ConcernSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.concern_settings_update(
+                school=request.school,
+                by=request.user,
+                request=request,
+                **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
+            )
+
+        if saved(form, write):
+            messages.success(request, "Safeguarding settings saved")
+            return redirect("concerns:settings")
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": "Safeguarding settings",
+            "caption": "Concerns",
+            "button": "Save settings",
+            "lede": "Harbour's rules unless your school sets its own. Each change is recorded "
+            "in the audit log with the old and new values.",
+            "cancel_url": reverse("concerns:list"),
+        },
+    )
+
+
+@requires(Capability.ACT_ON_CONCERNS)
+def retention(request):
+    """Child protection records whose retention period has ended (DOMAIN.md 7.2: the child's
+    date of birth + 25 years, then review), listed for the DSL team to decide. Harbour never
+    deletes them itself."""
+    today = timezone.localdate()
+    rows = selectors.retention_due(request.school, today)
+    unlinked = list(selectors.unlinked_concerns(request.school))
+    match = getattr(request, "resolver_match", None)
+    audit_record(
+        action=ConcernAction.RETENTION_LISTED,
+        request=request,
+        values={"page": match.view_name if match else "", "pupils": len(rows)},
+    )
+    return render(
+        request,
+        "concerns/retention.html",
+        {"rows": rows, "unlinked": unlinked, "today": today},
     )

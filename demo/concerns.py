@@ -1,7 +1,8 @@
 """Demo safeguarding concerns (``demo/data/concerns.toml``): one open with a body map raised by
-the demo member of staff, one closed with its actions and outcome, one urgent about two
-children. Written through ``concerns.services`` as the people who would write them, so the
-audit trail and the DSL team's emails are what a school's own would be. Idempotent: a school
+the demo member of staff (who typed the child's name; the DSL linked it), one closed with its
+actions and outcome, one urgent about two children. Written through ``concerns.services`` as
+the people who would write them, so the audit trail and the DSL team's emails are what a
+school's own would be. Idempotent: a school
 that has any concern is left alone."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from concerns.models import Category, Concern
 from concerns.services import (
     MarkInput,
     concern_action_record,
+    concern_child_link,
     concern_decision_record,
     concern_raise,
 )
@@ -45,7 +47,8 @@ def load_demo_concerns(school, *, today: dt.date) -> list[Concern]:
     made = []
     for entry in read_datafile("concerns")["concerns"]:
         pupils = [
-            Pupil.objects.get(school=school, legal_forename=name) for name in entry["children"]
+            Pupil.objects.get(school=school, legal_forename=name)
+            for name in entry.get("children", [])
         ]
         hours, minutes = (int(part) for part in entry["time"].split(":"))
         seen = timezone.make_aware(
@@ -72,7 +75,16 @@ def load_demo_concerns(school, *, today: dt.date) -> list[Concern]:
                 )
                 for m in entry.get("marks", [])
             ],
+            child_name=entry.get("child_name", ""),
+            child_class=entry.get("child_class", ""),
         )
+        for name in entry.get("linked", []):
+            concern_child_link(
+                concern=concern,
+                pupil=Pupil.objects.get(school=school, legal_forename=name),
+                by=dsl,
+                reason="Checked with the class teacher",
+            )
         for action in entry.get("actions", []):
             concern_action_record(
                 concern=concern,

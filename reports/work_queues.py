@@ -13,7 +13,6 @@ from core.report_sections import WorkItem, WorkQueue, register_work_queue
 from imports.models import ImportRun
 from peps.due import PepState
 from peps.selectors import pep_statuses_for_school
-from pupils.models import LeavingTask
 from reports.models import GovernorsReport
 from reports.periods import year_period
 from reports.sections import GROUP_NAMES, GROUPS, cohort_counts, cohort_url
@@ -72,28 +71,6 @@ def governor_items(school, user, *, capabilities, today: dt.date) -> list[WorkIt
     ]
 
 
-def file_transfer_items(school, user, *, capabilities, today: dt.date) -> list[WorkItem]:
-    """Child protection files still to transfer for children who have left (KCSIE: the DSL
-    transfers the file within 5 school days of a new school starting)."""
-    tasks = (
-        LeavingTask.objects.filter(
-            pupil__school=school,
-            item=LeavingTask.Item.CP_FILE_TRANSFERRED,
-            completed_on__isnull=True,
-        )
-        .order_by("due_date", "pk")
-        .values_list("pupil_id", "due_date")[:20]
-    )
-    return [
-        WorkItem(
-            "A child protection file to transfer" + (f", due {due:%-d %B %Y}" if due else ""),
-            reverse("pupils:pupil", args=[pupil_id]),
-            urgent=bool(due and due < today),
-        )
-        for pupil_id, due in tasks
-    ]
-
-
 def staff_items(school, user, *, capabilities, today: dt.date) -> list[WorkItem]:
     try:
         return [WorkItem("Raise a concern about a child", reverse("concerns:raise"))]
@@ -128,16 +105,8 @@ def register_work_queues() -> None:
             "No report has been published yet.",
         )
     )
-    register_work_queue(
-        WorkQueue(
-            "file_transfers",
-            "Safeguarding",
-            8,
-            file_transfer_items,
-            Capability.ACT_ON_CONCERNS,
-            "No child protection files waiting to transfer.",
-        )
-    )
+    # Child protection files to send are in the concerns app's own "Safeguarding" queue
+    # (concerns/report_sections.py), with open concerns and receipts to confirm.
     register_work_queue(
         WorkQueue("raise_concern", "Concerns", 90, staff_items, Capability.RAISE_CONCERN, "")
     )

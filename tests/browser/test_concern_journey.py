@@ -16,7 +16,7 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from concerns.models import Action, BodyMark, Concern, Decision
+from concerns.models import Action, BodyMark, Concern, ConcernPupil, Decision
 from notifications.models import OutboxMessage
 from tests.concerns.factories import category
 from tests.conftest import member
@@ -61,9 +61,11 @@ def test_a_teacher_raises_a_concern_and_the_dsl_acts_on_it_and_closes_it(
         page.get_by_role("link", name="Raise a concern").click()
         expect(page.get_by_role("heading", name="Raise a safeguarding concern")).to_be_visible()
         assert_accessible(page)
-        page.get_by_label("Which child is the concern about?").select_option(
-            label=f"Amira Shah (born {child.date_of_birth:%-d %B %Y})"
-        )
+        # A member of staff is shown no list of children (it would tell them who is in
+        # care): they type the name and class.
+        expect(page.get_by_label("Which child is the concern about?")).to_have_count(0)
+        page.get_by_label("The child's name").fill("Amira S")
+        page.get_by_label("Their year group or class").fill("Year 5")
         page.get_by_label("Date it was seen or heard").fill("4/12/2030")
         page.get_by_label("Time it was seen or heard").fill("08:50")
         page.get_by_label("Where it was seen or heard").fill("Year 5 cloakroom")
@@ -100,6 +102,14 @@ def test_a_teacher_raises_a_concern_and_the_dsl_acts_on_it_and_closes_it(
         expect(dsl_page.get_by_role("heading", name=re.compile(r"Concern C\d+"))).to_be_visible()
         expect(dsl_page.get_by_text("Dad grabbed me")).to_be_visible()
         assert_accessible(dsl_page)
+        # The DSL links it to the child in Harbour, searching by the name the teacher typed.
+        dsl_page.get_by_role("link", name="Link to the child in Harbour").click()
+        dsl_page.get_by_label("Search by name").fill("Amira")
+        dsl_page.get_by_role("button", name="Search").click()
+        assert_accessible(dsl_page)
+        dsl_page.get_by_label(f"Amira Shah (born {child.date_of_birth:%-d %B %Y})").check()
+        dsl_page.get_by_role("button", name="Link").click()
+        expect(dsl_page.get_by_text("Concern linked to the child")).to_be_visible()
         for kind, details in (
             ("Spoke to the child", "Spoke to Amira with her class teacher present."),
             ("Referral to children's social care", "Referred to the front door by phone."),
@@ -126,3 +136,5 @@ def test_a_teacher_raises_a_concern_and_the_dsl_acts_on_it_and_closes_it(
     assert BodyMark.objects.get(concern=concern).x is not None  # placed by clicking
     assert Action.objects.filter(concern=concern).count() == 2
     assert Decision.objects.get(concern=concern).kind == Decision.Kind.CLOSED
+    assert concern.child_name == "Amira S"
+    assert ConcernPupil.objects.get(concern=concern).pupil == child

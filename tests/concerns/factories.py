@@ -24,6 +24,7 @@ def raise_concern(
     account="Bruise on the left forearm; said 'I fell off my bike'.",
     seen_at=dt.datetime(2026, 10, 13, 9, 30, tzinfo=LONDON),
     now=None,
+    child_name="",
 ):
     return concern_raise(
         school=school,
@@ -35,6 +36,7 @@ def raise_concern(
         account=account,
         immediate_risk=immediate_risk,
         marks=list(marks),
+        child_name=child_name,
         now=now or dt.datetime(2026, 10, 14, 10, 0, tzinfo=LONDON),
     )
 

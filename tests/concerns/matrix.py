@@ -31,6 +31,9 @@ CONCERN_PAGES = [
     Page("concerns:decision_add", DSL_TEAM, record=_concern),
     Page("concerns:addendum_add", DSL_TEAM, record=_concern),
     Page("concerns:link_add", DSL_TEAM, record=_concern),
+    Page("concerns:child_link", DSL_TEAM, record=_concern),
+    Page("concerns:settings", DSL_TEAM),
+    Page("concerns:retention", DSL_TEAM),
     Page("concerns:chronology", DSL_TEAM, record=_pupil),
     Page("concerns:cp_file", DSL_TEAM, record=_pupil),
 ]

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from concerns.models import BodyMark, Concern, Decision
+from concerns.models import BodyMark, Concern, ConcernPupil, Decision
 from concerns.selectors import is_closed, with_status
 from demo.concerns import load_demo_concerns
 from demo.pupils import load_demo_pupils
@@ -26,4 +26,8 @@ def test_the_demo_has_open_and_closed_concerns_one_with_a_body_map_one_by_the_st
     assert BodyMark.objects.filter(concern__school=school).exists()
     assert Concern.objects.filter(school=school, raised_by__memberships__role="staff").exists()
     assert Decision.objects.filter(kind="closed").count() == 1
+    # The member of staff typed the child's name; the DSL linked it to the child in Harbour.
+    typed = Concern.objects.get(school=school, raised_by__memberships__role="staff")
+    assert typed.child_name == "Noah"
+    assert ConcernPupil.objects.get(concern=typed).linked_by is not None
     assert load_demo_concerns(school, today=today) == []  # idempotent

@@ -108,9 +108,9 @@ def test_an_open_concern_with_no_action_is_flagged_after_three_school_days(conce
 
 # The list, however many concerns: the session, the user and their second factor (3), the
 # memberships (1), the concerns with their status (1), their children (1), their categories
-# (1), the terms and closures for the flag (2), the audit event (1), and the session's save in
-# a savepoint (3).
-LIST_QUERIES = 13
+# (1), the terms and closures for the flag (2), the school's safeguarding settings (1), the
+# audit event (1), and the session's save in a savepoint (3).
+LIST_QUERIES = 14
 
 
 def test_the_list_query_count_does_not_grow_with_the_concerns(

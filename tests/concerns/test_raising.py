@@ -22,6 +22,8 @@ ACCOUNT = "Said her stepdad hit her with a belt last night"
 
 
 def _form(pupil, **extra):
+    """The form as someone who may see the cohort fills it in (choosing the child); a member of
+    staff types the name (``_typed``; tests/concerns/test_need_to_know.py)."""
     data = {
         "pupil": pupil.pk,
         "seen_on": "14/10/2026",
@@ -34,6 +36,12 @@ def _form(pupil, **extra):
     return data | extra
 
 
+def _typed(pupil, **extra):
+    data = _form(pupil, **extra)
+    del data["pupil"]
+    return data | {"child_name": pupil.display_name, "child_class": "Year 5"}
+
+
 def test_a_member_of_staff_raises_a_concern_with_a_body_map_mark(client, school):
     dsl = member(school, Role.DSL)
     staff = member(school, Role.STAFF)
@@ -42,7 +50,7 @@ def test_a_member_of_staff_raises_a_concern_with_a_body_map_mark(client, school)
     with on_matrix_day():
         response = client.post(
             reverse("concerns:raise"),
-            _form(
+            _typed(
                 child,
                 mark_1_side="front",
                 mark_1_region="left_forearm",
@@ -73,7 +81,9 @@ def test_the_body_map_works_without_script_from_the_list_of_regions(client, scho
     with on_matrix_day():
         client.post(
             reverse("concerns:raise"),
-            _form(child, mark_1_side="back", mark_1_region="upper_back", mark_1_description="Welt"),
+            _typed(
+                child, mark_1_side="back", mark_1_region="upper_back", mark_1_description="Welt"
+            ),
         )
     mark = BodyMark.objects.get()
     assert (mark.side, mark.region, mark.x, mark.y) == ("back", "upper_back", None, None)
@@ -113,8 +123,8 @@ def test_a_concern_about_two_children_audits_one_event_per_child(school):
     assert all("account" in e.fields and "belt" not in str(e.changes) for e in events)
 
 
-def test_a_child_of_another_school_cannot_be_named(client, school, other_school):
-    sign_in(client, member(school, Role.STAFF))
+def test_a_child_of_another_school_cannot_be_chosen(client, school, other_school):
+    sign_in(client, member(school, Role.DESIGNATED_TEACHER))
     elsewhere = PupilFactory(school=other_school)
     with on_matrix_day():
         response = client.post(reverse("concerns:raise"), _form(elsewhere))

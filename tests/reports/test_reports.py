@@ -312,15 +312,41 @@ def _many_in_care(school, n):
     )
 
 
+def _a_concern_about_each(school):
+    """An open concern about every child who has none (the head sees the concerns section)."""
+    from concerns.models import Concern, ConcernPupil
+
+    staff = member(school, Role.STAFF)
+    pupils = list(
+        Pupil.objects.filter(school=school).exclude(pk__in=ConcernPupil.objects.values("pupil_id"))
+    )
+    concerns = Concern.objects.bulk_create(
+        Concern(
+            school=school,
+            raised_by=staff,
+            seen_at=dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC),
+            location="Playground",
+            account="Invented",
+            immediate_risk=i % 2 == 0,
+        )
+        for i, _ in enumerate(pupils)
+    )
+    ConcernPupil.objects.bulk_create(
+        ConcernPupil(concern=c, pupil=p) for c, p in zip(concerns, pupils, strict=True)
+    )
+
+
 def test_the_dashboard_s_query_count_is_the_same_for_10_and_500_children(year, make_client):
     client = make_client(year, Role.HEADTEACHER)
     _many_in_care(year, 10)
+    _a_concern_about_each(year)
     few = _dashboard_queries(client)
     _many_in_care(year, 490)
+    _a_concern_about_each(year)
     # Session and user (3), the calendar (2), then each section: groups and authorities (2),
     # PEPs per started term (calendar 2 + 5), attainment (7), attendance (4), destinations (1),
-    # training (4),
-    # and the audit event. The same whatever the number of children.
+    # training (4), safeguarding concerns (open concerns, settings, calendar, raised, closed,
+    # unlinked, CP files: 8), and the audit event. The same whatever the number of children.
     assert _dashboard_queries(client) == few
 
 
