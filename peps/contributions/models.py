@@ -69,6 +69,7 @@ class ContributionRequest(models.Model):
             "code_failures",
             "with_adult_help",
             "reminder",
+            "passed_as",
         }
     )
 

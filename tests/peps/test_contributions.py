@@ -248,14 +248,59 @@ def test_the_childs_answers_say_an_adult_helped_and_fill_how_gathered(client, dr
     assert "in their own words" in pep_document(draft).credits["What is going well"][0]
 
 
-def test_a_safety_answer_goes_to_the_dsl_team_as_a_link_only(client, school, draft, teacher):
-    dsl = member(school, Role.DSL)
+def _answer_unsafe(client, draft, teacher, words="The bus"):
     link = ask(draft, teacher, audience="child", questions=["child_unsafe"], email=teacher.email)
     token = token_from(deliver_last(ASKED))
     link.refresh_from_db()
     with at(D(2026, 10, 13)):
         verified(client, token, link)
-        client.post(reverse("contribute:answer", args=[token]), {"child_unsafe": "The bus"})
+        client.post(
+            reverse("contribute:answer", args=[token]),
+            {"child_unsafe": words, "with_adult_help": "on"},
+        )
+    return link
+
+
+def test_a_safety_answer_raises_a_concern_for_the_dsl_team(client, school, draft, teacher):
+    from concerns.models import Concern
+
+    dsl = member(school, Role.DSL)
+    link = _answer_unsafe(client, draft, teacher)
+    [concern] = Concern.objects.all()
+    assert concern.school == school and concern.raised_by is None
+    assert list(concern.pupils.all()) == [draft.pupil]
+    assert concern.account == "The bus"
+    assert concern.source == Concern.Source.PEP_CONTRIBUTION
+    assert (concern.source_model, concern.source_id) == ("peps.contributionrequest", link.pk)
+    assert concern.given_by.startswith(f"{draft.pupil.forename} {draft.pupil.surname}, in their")
+    assert "help" in concern.given_by
+    # The DSL team is told by the concern's own email (a link only, SAFEGUARDING); not twice.
+    [message] = OutboxMessage.objects.filter(template="concern_raised")
+    assert message.recipient == dsl.email and message.sensitivity == "safeguarding"
+    assert "The bus" not in message.body_text + message.body_html + message.subject
+    assert not OutboxMessage.objects.filter(template="pep_contribution_safety").exists()
+    assert ContributionAnswer.objects.get().status == ContributionAnswer.Status.PASSED_TO_DSL
+    raised = AuditEvent.objects.get(action="concern.raised")
+    assert raised.actor is None and raised.pupil_id == draft.pupil_id
+    assert "The bus" not in str(raised.changes) + str(raised.fields) + raised.object_repr
+    passed = AuditEvent.objects.get(action=ContributionAction.SAFETY_PASSED_TO_DSL)
+    assert passed.changes == {"passed_as": "concern"}
+
+
+def test_with_no_safeguarding_app_listening_the_answer_goes_by_email_with_a_link_only(
+    client, school, draft, teacher
+):
+    from concerns.models import Concern
+    from concerns.services import concern_from_safety_worry
+    from pupils import safety_hooks
+
+    dsl = member(school, Role.DSL)
+    safety_hooks.remove_listener(concern_from_safety_worry)
+    try:
+        _answer_unsafe(client, draft, teacher)
+    finally:
+        safety_hooks.on_safety_worry(concern_from_safety_worry)
+    assert not Concern.objects.exists()
     [message] = OutboxMessage.objects.filter(template="pep_contribution_safety")
     assert message.recipient == dsl.email
     assert message.sensitivity == "safeguarding"
