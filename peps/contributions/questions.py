@@ -29,6 +29,7 @@ class Question:
     pep_field: str
     easy_read: str = ""
     icon: str = ""  # a picture in the easy-read version (templates/peps/contributions/icons)
+    icon_alt: str = ""  # what the picture shows, for a screen reader (its <title>)
     hint: str = ""
 
     @property
@@ -46,6 +47,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_going_well",
         easy_read="What is good at school?",
         icon="smile",
+        icon_alt="A smiling face",
     ),
     Question(
         "child_hard",
@@ -54,6 +56,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_hard",
         easy_read="What is hard at school?",
         icon="cloud",
+        icon_alt="A rain cloud",
     ),
     Question(
         "child_would_like",
@@ -62,6 +65,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_would_like",
         easy_read="What would you like?",
         icon="star",
+        icon_alt="A star",
     ),
     Question(
         "child_how_helped",
@@ -70,6 +74,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_how_helped",
         easy_read="How can adults help you?",
         icon="hand",
+        icon_alt="A hand held up",
     ),
     Question(
         SAFETY,
@@ -78,6 +83,7 @@ QUESTIONS: tuple[Question, ...] = (
         "",
         easy_read="Does anything make you feel not safe?",
         icon="shield",
+        icon_alt="A shield with a tick: being safe",
         hint="You do not have to answer. If you do, a safe adult at school will read it.",
     ),
     Question(

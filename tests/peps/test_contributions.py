@@ -367,3 +367,43 @@ def test_views_cannot_be_asked_for_on_a_completed_pep(draft, teacher):
     with pytest.raises(pep_services.ValidationError):
         ask(draft, teacher)
     assert not ContributionRequest.objects.exists()
+
+
+def test_the_easy_read_questions_have_a_picture_each_with_words_for_a_screen_reader(
+    client, draft, teacher
+):
+    link = services.contribution_request(
+        pep=draft,
+        audience="child",
+        name=teacher.full_name,
+        email=teacher.email,
+        questions=["child_going_well", "child_hard", "child_unsafe"],
+        easy_read=True,
+        by=teacher,
+        today=ASKED,
+    )
+    token = token_from(deliver_last(ASKED))
+    link.refresh_from_db()
+    with at(D(2026, 10, 13)):
+        verified(client, token, link)
+        page = client.get(reverse("contribute:answer", args=[token])).content.decode()
+    assert "What is good at school?" in page
+    assert page.count('role="img"') == 3
+    for alt in ("A smiling face", "A rain cloud", "A shield with a tick: being safe"):
+        assert f">{alt}</title>" in page
+    assert "http://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org/2000/svg", ""
+    )  # drawn in Harbour: no external picture
+    assert 'style="' not in page  # the content security policy allows no inline style
+
+
+def test_the_child_friendly_wording_has_no_pictures(client, draft, teacher):
+    link = ask(
+        draft, teacher, audience="child", questions=["child_going_well"], email=teacher.email
+    )
+    token = token_from(deliver_last(ASKED))
+    link.refresh_from_db()
+    with at(D(2026, 10, 13)):
+        verified(client, token, link)
+        page = client.get(reverse("contribute:answer", args=[token])).content.decode()
+    assert "What is going well for you at school?" in page and 'role="img"' not in page
