@@ -18,6 +18,7 @@ class Audience(models.TextChoices):
     CARER = "carer", "Carer"
     PARENT = "parent", "Parent"
     SOCIAL_WORKER = "social_worker", "Social worker"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School adviser"
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,13 @@ QUESTIONS: tuple[Question, ...] = (
         "social_worker_views",
         hint="Only what the school needs for the child's education.",
     ),
+    Question(
+        "virtual_school_views",
+        Audience.VIRTUAL_SCHOOL,
+        "Your views on the child's education, and what the Virtual School will do to help",
+        "virtual_school_views",
+        hint="For example PP+ the Virtual School will fund, or advice for the school.",
+    ),
 )
 
 BY_KEY = {q.key: q for q in QUESTIONS}
@@ -128,4 +136,5 @@ SECTION_OF_FIELD = {
     "voice_how_helped": "How I like to be helped",
     "carer_views": "Carer's views",
     "social_worker_views": "Social worker's views",
+    "virtual_school_views": "Virtual School adviser's views",
 }

@@ -449,7 +449,7 @@ def _given_by(link: ContributionRequest) -> str:
             else f", on a link opened in school by {link.name}"
         )
         return f"{pupil.forename} {pupil.surname}, in their own words{helped}"
-    return f"{link.name} ({link.get_audience_display().lower()})"
+    return f"{link.name} ({link.audience_in_a_sentence})"
 
 
 def _pass_safety_answer(link: ContributionRequest, words: str) -> None:

@@ -407,3 +407,50 @@ def test_the_child_friendly_wording_has_no_pictures(client, draft, teacher):
         verified(client, token, link)
         page = client.get(reverse("contribute:answer", args=[token])).content.decode()
     assert "What is going well for you at school?" in page and 'role="img"' not in page
+
+
+def test_the_virtual_school_adviser_is_asked_from_the_childs_contacts_and_credited(
+    client, dt_client, draft, teacher
+):
+    from peps.contributions.selectors import people_to_ask
+    from tests.pupil_factories import ContactFactory
+
+    adviser = ContactFactory(
+        pupil=draft.pupil,
+        kind="virtual_school_adviser",
+        name="Priya Nair",
+        email="priya.nair@vs.test",
+    )
+    [person] = [
+        p for p in people_to_ask(draft, today=ASKED, asker=None) if p[0] == f"contact-{adviser.pk}"
+    ]
+    assert person[2] == "virtual_school"
+    link = services.contribution_request(
+        pep=draft,
+        audience="virtual_school",
+        name=adviser.name,
+        email=adviser.email,
+        contact=adviser,
+        questions=["virtual_school_views", "carer_views"],  # only the adviser's question is kept
+        by=teacher,
+        today=ASKED,
+    )
+    assert link.questions == ["virtual_school_views"]
+    token = token_from(deliver_last(ASKED))
+    link.refresh_from_db()
+    with at(D(2026, 10, 13)):
+        verified(client, token, link)
+        client.post(
+            reverse("contribute:answer", args=[token]),
+            {"virtual_school_views": "We will fund a term of maths tutoring"},
+        )
+    services.answer_accept(answer=ContributionAnswer.objects.get(), by=teacher)
+    draft.refresh_from_db()
+    assert draft.virtual_school_views == "We will fund a term of maths tutoring"
+    assert pep_document(draft).credits["Virtual School adviser's views"] == [
+        "Priya Nair (Virtual School adviser). Through Harbour's secure link, answered on "
+        "13 October 2026."
+    ]
+    page = dt_client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
+    assert "Virtual School adviser&#x27;s views" in page or "Virtual School adviser's views" in page
+    assert "We will fund a term of maths tutoring" in page
