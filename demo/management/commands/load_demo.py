@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.concerns import load_demo_concerns
+from demo.contributions import load_demo_contributions
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
+        load_demo_contributions(school, today=today)
         load_demo_reports(school, today=today)
         load_demo_concerns(school, today=today)
         self._write_logins(logins)
