@@ -25,3 +25,9 @@ class ConcernsConfig(AppConfig):
 
         # The checklist's item links to the transfer page, which confirms it when receipt is.
         register_task_page(LeavingTask.Item.CP_FILE_TRANSFERRED, "concerns:cp_file")
+
+        from concerns.services import concern_from_safety_worry
+        from pupils.safety_hooks import on_safety_worry
+
+        # A child's safety answer before a PEP meeting becomes a concern for the DSL team.
+        on_safety_worry(concern_from_safety_worry)

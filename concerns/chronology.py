@@ -25,7 +25,7 @@ def concern_entries(pupil, request) -> list[ChronologyEntry]:
                 when=concern.seen_at,
                 kind="concern",
                 title=f"Concern {concern.reference} raised{urgent}",
-                detail=f"{categories}; by {concern.raised_by.full_name}",
+                detail=f"{categories}; by {concern.raised_by_label}",
                 url=url,
                 sensitivity=SAFEGUARDING,
             )

@@ -87,9 +87,24 @@ class Concern(AppendOnly):
     pupils: models.ManyToManyField = models.ManyToManyField(
         "pupils.Pupil", through="ConcernPupil", related_name="+"
     )
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "A member of staff"
+        # A child's answer to "is there anything that makes you feel unsafe?" in a request for
+        # views before a PEP meeting (``pupils.safety_hooks``): nobody in Harbour raised it.
+        PEP_CONTRIBUTION = "pep_contribution", "An answer given before a PEP meeting"
+
+    # None when the concern came from outside Harbour's users (``source`` says where, and
+    # ``given_by`` who gave it).
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
+    given_by = models.CharField("who gave it", max_length=200, blank=True)
+    # The record it came from ("peps.contributionrequest" and its pk): a reference only, not a
+    # foreign key, so concerns depends on no other feature app.
+    source_model = models.CharField(max_length=60, blank=True)
+    source_id = models.PositiveIntegerField(null=True, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
     # The child as the person raising the concern named them, typed: a member of staff who may
     # not see the cohort is never shown a list of Harbour's children (that list would tell them
@@ -106,13 +121,27 @@ class Concern(AppendOnly):
     account = models.TextField("what you saw or heard, in your own words")
     immediate_risk = models.BooleanField("the child is at immediate risk of harm")
 
-    audit_values = frozenset({"immediate_risk", "categories", "status", "pupils"})
+    audit_values = frozenset({"immediate_risk", "categories", "status", "pupils", "source"})
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
+        constraints = [
+            # Only a concern from outside Harbour's users has nobody who raised it.
+            models.CheckConstraint(
+                condition=Q(raised_by__isnull=False) | ~Q(source="staff"),
+                name="a_staff_concern_says_who_raised_it",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
+
+    @property
+    def raised_by_label(self) -> str:
+        """Who raised it, in a DSL's words: the member of staff, or who gave it and where."""
+        if self.raised_by_id is not None:
+            return self.raised_by.full_name
+        return f"{self.given_by} ({self.get_source_display().lower()})"
 
     @property
     def reference(self) -> str:

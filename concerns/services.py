@@ -41,6 +41,7 @@ from core.audit import audit_diff, audit_record, changed_fields
 from core.sensitivity import Sensitivity
 from notifications.services import message_queue
 from pupils.models import Pupil
+from pupils.safety_hooks import SafetyWorry
 
 # The people told at once of a new concern, and reminded of a child protection file to send.
 DSL_TEAM_ROLES = (Role.DSL, Role.DEPUTY_DSL)
@@ -259,6 +260,67 @@ def concern_settings_update(*, school, by, request=None, **fields) -> ConcernSet
             request=request,
         )
     return current
+
+
+# Where a concern from outside Harbour's users is said to have been seen or heard.
+SOURCE_LOCATIONS = {
+    Concern.Source.PEP_CONTRIBUTION: "A request for views before a PEP meeting (secure link)",
+}
+
+
+@transaction.atomic
+def concern_from_safety_worry(worry: SafetyWorry) -> Concern:
+    """Record a safety worry given about a child outside the safeguarding app (a child's answer
+    to "is there anything that makes you feel unsafe?" before their PEP meeting) as a concern
+    for the DSL team: nobody in Harbour raised it, so ``raised_by`` is empty and ``given_by``
+    and ``source`` say who gave it and where. Registered into ``pupils.safety_hooks`` from
+    ``ConcernsConfig.ready``; the DSL team is told at once by a link only."""
+    if worry.source not in SOURCE_LOCATIONS:
+        raise ValueError(f"Unknown source of a safety worry: {worry.source!r}")
+    pupil = worry.pupil
+    school = pupil.school
+    concern = Concern.objects.create(
+        school=school,
+        raised_by=None,
+        source=worry.source,
+        given_by=worry.given_by[:200],
+        source_model=worry.source_model,
+        source_id=worry.source_id,
+        seen_at=worry.given_at,
+        location=SOURCE_LOCATIONS[worry.source],
+        account=worry.words.strip(),
+        # The DSL team judges the risk when they read it; nobody has yet.
+        immediate_risk=False,
+    )
+    ConcernPupil.objects.create(concern=concern, pupil=pupil)
+    other = Category.objects.filter(key="other", active=True).first()
+    if other is not None:
+        ConcernCategory.objects.create(concern=concern, category=other)
+    audit_record(
+        action=ConcernAction.RAISED,
+        actor=None,
+        school=school,
+        obj=concern,
+        pupil_id=pupil.pk,
+        fields=["seen_at", "location", "account", "given_by"],
+        values={
+            "immediate_risk": False,
+            "categories": [other.key] if other else [],
+            "pupils": 1,
+            "source": worry.source,
+        },
+    )
+    url = settings.SITE_URL + reverse("concerns:concern", args=[concern.pk])
+    for address in dsl_team_addresses(school):
+        message_queue(
+            recipient=address,
+            template="concern_raised",
+            context={"url": url, "urgent": False, "reference": concern.reference},
+            dedupe_key=f"concern-{concern.pk}-raised-{address}",
+            school=school,
+            sensitivity=Sensitivity.SAFEGUARDING,
+        )
+    return concern
 
 
 def _check_dsl_record(concern: Concern, day: dt.date, today: dt.date, field: str) -> None:

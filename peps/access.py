@@ -16,11 +16,19 @@ from pupils.access import record_read
 
 
 def pep_for(
-    request: HttpRequest, pk: int, *, read: AuditAction = PepAction.VIEWED
+    request: HttpRequest, pk: int, *, read: AuditAction = PepAction.VIEWED, parts: bool = True
 ) -> PersonalEducationPlan:
+    """The PEP ``pk`` of the request's school; with its attendees, attainment, targets and
+    reviews unless ``parts=False`` (a page about the PEP that shows none of them)."""
+    plans = PersonalEducationPlan.objects.all()
+    plans = (
+        pep_with_parts(plans)
+        if parts
+        else plans.select_related("pupil__school", "term__academic_year")
+    )
     plan = for_school(
         request,
-        pep_with_parts(PersonalEducationPlan.objects.all()),
+        plans,
         pk=pk,
         school_path="pupil__school",
     )

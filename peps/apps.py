@@ -12,8 +12,13 @@ class PepsConfig(AppConfig):
             report_kinds,  # noqa: F401  (registers the "pep_pdf" report run)
         )
         from peps.contributions import services as contributions
-        from peps.contributions import tasks  # noqa: F401  (the chasing sweep's task)
+        from peps.contributions import (
+            tasks,  # noqa: F401  (the chasing sweep's task)
+            work_queue,
+        )
 
         # The contributor's link and code are made as their emails are sent, never stored.
         register_send_time_secret(contributions.LINK_TEMPLATE, contributions.make_link_secret)
         register_send_time_secret(contributions.CODE_TEMPLATE, contributions.make_code_secret)
+        # The designated teacher's home page: answers waiting, and meetings near unanswered.
+        work_queue.register()

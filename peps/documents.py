@@ -102,6 +102,7 @@ class PepDocument:
     voice_how_gathered: str
     carer_views: str
     social_worker_views: str
+    virtual_school_views: str
     attainment_scale: str
     attainment: list[AttainmentRow]
     attendance_percent: Decimal | None
@@ -201,6 +202,7 @@ def pep_document(pep: PersonalEducationPlan) -> PepDocument:
         voice_how_gathered=pep.voice_how_gathered,
         carer_views=pep.carer_views,
         social_worker_views=pep.social_worker_views,
+        virtual_school_views=pep.virtual_school_views,
         attainment_scale=pep.get_attainment_scale_display(),
         attainment=[
             AttainmentRow(r.subject, r.current, r.expected, r.notes) for r in pep.attainment.all()

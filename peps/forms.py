@@ -90,6 +90,7 @@ class MeetingForm(forms.Form):
 
     carer_views = _text("Carer's views")
     social_worker_views = _text("Social worker's views")
+    virtual_school_views = _text("Virtual School adviser's views")
 
     sen_status = forms.ChoiceField(
         label="SEN status",
@@ -171,7 +172,8 @@ class MeetingForm(forms.Form):
             Fieldset(
                 Field.textarea("carer_views", rows=3),
                 Field.textarea("social_worker_views", rows=3),
-                legend="Views of the carer and social worker",
+                Field.textarea("virtual_school_views", rows=3),
+                legend="Views of the carer, social worker and Virtual School",
                 legend_size=Size.MEDIUM,
             ),
             Field.radios("attainment_scale", legend_size=Size.MEDIUM),

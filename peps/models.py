@@ -154,6 +154,8 @@ class PersonalEducationPlan(models.Model):
 
     carer_views = models.TextField("carer's views", blank=True)
     social_worker_views = models.TextField("social worker's views", blank=True)
+    # The Virtual School's education adviser (the Virtual School Head's team) [S70].
+    virtual_school_views = models.TextField("Virtual School adviser's views", blank=True)
 
     # A snapshot at the meeting: the pupil's record may change later, the plan must not.
     sen_status = models.CharField(

@@ -57,6 +57,7 @@ PEP_FIELDS = [
     "voice_how_gathered",
     "carer_views",
     "social_worker_views",
+    "virtual_school_views",
     "sen_status",
     "sen_notes",
     "attendance_percent",

@@ -1,5 +1,6 @@
 """Views gathered before a PEP meeting from people who are not Harbour users: the child, their
-carer or parent and their social worker, each through a secure link (issue 15).
+carer or parent, their social worker and their Virtual School adviser, each through a
+secure link (issue 15).
 
 The pieces, one module each:
 

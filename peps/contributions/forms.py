@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import HTML, Field, Size
 from django import forms
+from django.template.loader import render_to_string
 
 from core.forms import form_helper
 from peps.contributions.questions import QUESTIONS, Audience, questions_for
@@ -85,6 +86,13 @@ class CodeForm(forms.Form):
         return code
 
 
+def easy_read_icon(question) -> str:
+    return render_to_string(
+        f"peps/contributions/icons/{question.icon}.svg",
+        {"key": question.key, "alt": question.icon_alt},
+    )
+
+
 class AnswerForm(forms.Form):
     """One box per question asked; the child's version in easy-read wording when chosen."""
 
@@ -100,6 +108,10 @@ class AnswerForm(forms.Form):
                 help_text=question.hint,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
+            if link.easy_read and question.icon:
+                # A picture beside each easy-read question, drawn in Harbour (no external
+                # asset), with its words for a screen reader.
+                names.append(HTML(easy_read_icon(question)))
             names.append(Field.textarea(question.key, label_size=Size.SMALL))
         if link.audience == Audience.CHILD:
             self.fields["with_adult_help"] = forms.BooleanField(

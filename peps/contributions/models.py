@@ -69,6 +69,7 @@ class ContributionRequest(models.Model):
             "code_failures",
             "with_adult_help",
             "reminder",
+            "passed_as",
         }
     )
 
@@ -81,7 +82,13 @@ class ContributionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Views asked of {self.get_audience_display().lower()} for PEP {self.pep_id}"
+        return f"Views asked of {self.audience_in_a_sentence} for PEP {self.pep_id}"
+
+    @property
+    def audience_in_a_sentence(self) -> str:
+        """ "carer", "social worker", "Virtual School adviser" (a name keeps its capitals)."""
+        label = self.get_audience_display()
+        return label if self.audience == Audience.VIRTUAL_SCHOOL else label.lower()
 
     @property
     def question_objects(self):

@@ -18,6 +18,7 @@ class Audience(models.TextChoices):
     CARER = "carer", "Carer"
     PARENT = "parent", "Parent"
     SOCIAL_WORKER = "social_worker", "Social worker"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School adviser"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Question:
     pep_field: str
     easy_read: str = ""
     icon: str = ""  # a picture in the easy-read version (templates/peps/contributions/icons)
+    icon_alt: str = ""  # what the picture shows, for a screen reader (its <title>)
     hint: str = ""
 
     @property
@@ -46,6 +48,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_going_well",
         easy_read="What is good at school?",
         icon="smile",
+        icon_alt="A smiling face",
     ),
     Question(
         "child_hard",
@@ -54,6 +57,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_hard",
         easy_read="What is hard at school?",
         icon="cloud",
+        icon_alt="A rain cloud",
     ),
     Question(
         "child_would_like",
@@ -62,6 +66,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_would_like",
         easy_read="What would you like?",
         icon="star",
+        icon_alt="A star",
     ),
     Question(
         "child_how_helped",
@@ -70,6 +75,7 @@ QUESTIONS: tuple[Question, ...] = (
         "voice_how_helped",
         easy_read="How can adults help you?",
         icon="hand",
+        icon_alt="A hand held up",
     ),
     Question(
         SAFETY,
@@ -78,6 +84,7 @@ QUESTIONS: tuple[Question, ...] = (
         "",
         easy_read="Does anything make you feel not safe?",
         icon="shield",
+        icon_alt="A shield with a tick: being safe",
         hint="You do not have to answer. If you do, a safe adult at school will read it.",
     ),
     Question(
@@ -105,6 +112,13 @@ QUESTIONS: tuple[Question, ...] = (
         "social_worker_views",
         hint="Only what the school needs for the child's education.",
     ),
+    Question(
+        "virtual_school_views",
+        Audience.VIRTUAL_SCHOOL,
+        "Your views on the child's education, and what the Virtual School will do to help",
+        "virtual_school_views",
+        hint="For example PP+ the Virtual School will fund, or advice for the school.",
+    ),
 )
 
 BY_KEY = {q.key: q for q in QUESTIONS}
@@ -122,4 +136,5 @@ SECTION_OF_FIELD = {
     "voice_how_helped": "How I like to be helped",
     "carer_views": "Carer's views",
     "social_worker_views": "Social worker's views",
+    "virtual_school_views": "Virtual School adviser's views",
 }

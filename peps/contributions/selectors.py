@@ -20,6 +20,7 @@ AUDIENCE_OF_CONTACT = {
     ContactKind.CARER: Audience.CARER,
     ContactKind.PARENT: Audience.PARENT,
     ContactKind.SOCIAL_WORKER: Audience.SOCIAL_WORKER,
+    ContactKind.VIRTUAL_SCHOOL_ADVISER: Audience.VIRTUAL_SCHOOL,
 }
 
 
@@ -115,7 +116,7 @@ def pep_credits(pep: PersonalEducationPlan) -> dict[str, list[str]]:
         who = (
             f"{link.pep.pupil.forename}, in their own words"
             if link.audience == Audience.CHILD
-            else f"{link.name} ({link.get_audience_display().lower()})"
+            else f"{link.name} ({link.audience_in_a_sentence})"
         )
         line = f"{who}. {how_gathered(link)}."
         section = SECTION_OF_FIELD[question.pep_field]

@@ -34,6 +34,7 @@ from peps.contributions.audit import ContributionAction
 from peps.contributions.models import ContributionAnswer, ContributionRequest
 from peps.contributions.questions import BY_KEY, SAFETY, Audience, questions_for
 from peps.models import PersonalEducationPlan
+from pupils.safety_hooks import SafetyWorry, safety_worry_given
 from schools.schooldays import SchoolCalendar, TermDatesMissing
 
 LINK_SCHOOL_DAYS = 15
@@ -434,8 +435,41 @@ def contribution_submit(
         with_adult_help=link.with_adult_help,
     )
     if SAFETY in given:
-        _tell_dsl_team(link)
+        _pass_safety_answer(link, given[SAFETY])
     return link
+
+
+def _given_by(link: ContributionRequest) -> str:
+    """Who gave a safety answer, in the words a DSL reads on the concern."""
+    pupil = link.pep.pupil
+    if link.audience == Audience.CHILD:
+        helped = (
+            f", in school with {link.name}'s help"
+            if link.with_adult_help
+            else f", on a link opened in school by {link.name}"
+        )
+        return f"{pupil.forename} {pupil.surname}, in their own words{helped}"
+    return f"{link.name} ({link.audience_in_a_sentence})"
+
+
+def _pass_safety_answer(link: ContributionRequest, words: str) -> None:
+    """The safety answer goes to the DSL team: as a concern when the safeguarding app listens
+    (``pupils.safety_hooks``; peps does not import it), else by email with a link only."""
+    taken = safety_worry_given(
+        SafetyWorry(
+            pupil=link.pep.pupil,
+            source="pep_contribution",
+            given_by=_given_by(link),
+            words=words,
+            given_at=link.submitted_at,
+            source_model="peps.contributionrequest",
+            source_id=link.pk,
+        )
+    )
+    if taken:
+        _audit(ContributionAction.SAFETY_PASSED_TO_DSL, link, passed_as="concern")
+    else:
+        _tell_dsl_team(link)
 
 
 def _tell_dsl_team(link: ContributionRequest) -> None:
@@ -460,7 +494,7 @@ def _tell_dsl_team(link: ContributionRequest) -> None:
             pupil=link.pep.pupil,
             sensitivity=Sensitivity.SAFEGUARDING,
         )
-    _audit(ContributionAction.SAFETY_PASSED_TO_DSL, link)
+    _audit(ContributionAction.SAFETY_PASSED_TO_DSL, link, passed_as="email")
 
 
 # --- Send-time secrets (registered in PepsConfig.ready) ---------------------------------------

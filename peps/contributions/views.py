@@ -25,7 +25,7 @@ def _back(pep):
 
 @requires(Capability.VIEW_COHORT)
 def contributions(request, pk: int):
-    pep = pep_for(request, pk, read=ContributionAction.VIEWED)
+    pep = pep_for(request, pk, read=ContributionAction.VIEWED, parts=False)
     today = timezone.localdate()
     return render(
         request,
@@ -43,7 +43,7 @@ def contributions(request, pk: int):
 
 @requires(Capability.EDIT_PUPILS)
 def contribution_ask(request, pk: int):
-    pep = pep_for(request, pk)
+    pep = pep_for(request, pk, parts=False)
     today = timezone.localdate()
     if pep.is_locked:
         messages.info(request, "Views can be asked for only while the PEP is a draft.")
@@ -89,7 +89,7 @@ def contribution_ask(request, pk: int):
 @requires(Capability.EDIT_PUPILS)
 @require_POST
 def contribution_revoke(request, pk: int, link_id: int):
-    pep = pep_for(request, pk)
+    pep = pep_for(request, pk, parts=False)
     link = get_object_or_404(ContributionRequest.objects.filter(pep=pep), pk=link_id)
     try:
         services.contribution_revoke(link=link, by=request.user, request=request)
@@ -109,7 +109,7 @@ def _answer_for(pep, answer_id: int) -> ContributionAnswer:
 @requires(Capability.EDIT_PUPILS)
 @require_POST
 def answer_accept(request, pk: int, answer_id: int):
-    pep = pep_for(request, pk)
+    pep = pep_for(request, pk, parts=False)
     answer = _answer_for(pep, answer_id)
     try:
         services.answer_accept(answer=answer, by=request.user, request=request)
@@ -121,7 +121,7 @@ def answer_accept(request, pk: int, answer_id: int):
 
 @requires(Capability.EDIT_PUPILS)
 def answer_set_aside(request, pk: int, answer_id: int):
-    pep = pep_for(request, pk)
+    pep = pep_for(request, pk, parts=False)
     answer = _answer_for(pep, answer_id)
     form = SetAsideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

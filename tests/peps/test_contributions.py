@@ -248,14 +248,59 @@ def test_the_childs_answers_say_an_adult_helped_and_fill_how_gathered(client, dr
     assert "in their own words" in pep_document(draft).credits["What is going well"][0]
 
 
-def test_a_safety_answer_goes_to_the_dsl_team_as_a_link_only(client, school, draft, teacher):
-    dsl = member(school, Role.DSL)
+def _answer_unsafe(client, draft, teacher, words="The bus"):
     link = ask(draft, teacher, audience="child", questions=["child_unsafe"], email=teacher.email)
     token = token_from(deliver_last(ASKED))
     link.refresh_from_db()
     with at(D(2026, 10, 13)):
         verified(client, token, link)
-        client.post(reverse("contribute:answer", args=[token]), {"child_unsafe": "The bus"})
+        client.post(
+            reverse("contribute:answer", args=[token]),
+            {"child_unsafe": words, "with_adult_help": "on"},
+        )
+    return link
+
+
+def test_a_safety_answer_raises_a_concern_for_the_dsl_team(client, school, draft, teacher):
+    from concerns.models import Concern
+
+    dsl = member(school, Role.DSL)
+    link = _answer_unsafe(client, draft, teacher)
+    [concern] = Concern.objects.all()
+    assert concern.school == school and concern.raised_by is None
+    assert list(concern.pupils.all()) == [draft.pupil]
+    assert concern.account == "The bus"
+    assert concern.source == Concern.Source.PEP_CONTRIBUTION
+    assert (concern.source_model, concern.source_id) == ("peps.contributionrequest", link.pk)
+    assert concern.given_by.startswith(f"{draft.pupil.forename} {draft.pupil.surname}, in their")
+    assert "help" in concern.given_by
+    # The DSL team is told by the concern's own email (a link only, SAFEGUARDING); not twice.
+    [message] = OutboxMessage.objects.filter(template="concern_raised")
+    assert message.recipient == dsl.email and message.sensitivity == "safeguarding"
+    assert "The bus" not in message.body_text + message.body_html + message.subject
+    assert not OutboxMessage.objects.filter(template="pep_contribution_safety").exists()
+    assert ContributionAnswer.objects.get().status == ContributionAnswer.Status.PASSED_TO_DSL
+    raised = AuditEvent.objects.get(action="concern.raised")
+    assert raised.actor is None and raised.pupil_id == draft.pupil_id
+    assert "The bus" not in str(raised.changes) + str(raised.fields) + raised.object_repr
+    passed = AuditEvent.objects.get(action=ContributionAction.SAFETY_PASSED_TO_DSL)
+    assert passed.changes == {"passed_as": "concern"}
+
+
+def test_with_no_safeguarding_app_listening_the_answer_goes_by_email_with_a_link_only(
+    client, school, draft, teacher
+):
+    from concerns.models import Concern
+    from concerns.services import concern_from_safety_worry
+    from pupils import safety_hooks
+
+    dsl = member(school, Role.DSL)
+    safety_hooks.remove_listener(concern_from_safety_worry)
+    try:
+        _answer_unsafe(client, draft, teacher)
+    finally:
+        safety_hooks.on_safety_worry(concern_from_safety_worry)
+    assert not Concern.objects.exists()
     [message] = OutboxMessage.objects.filter(template="pep_contribution_safety")
     assert message.recipient == dsl.email
     assert message.sensitivity == "safeguarding"
@@ -322,3 +367,90 @@ def test_views_cannot_be_asked_for_on_a_completed_pep(draft, teacher):
     with pytest.raises(pep_services.ValidationError):
         ask(draft, teacher)
     assert not ContributionRequest.objects.exists()
+
+
+def test_the_easy_read_questions_have_a_picture_each_with_words_for_a_screen_reader(
+    client, draft, teacher
+):
+    link = services.contribution_request(
+        pep=draft,
+        audience="child",
+        name=teacher.full_name,
+        email=teacher.email,
+        questions=["child_going_well", "child_hard", "child_unsafe"],
+        easy_read=True,
+        by=teacher,
+        today=ASKED,
+    )
+    token = token_from(deliver_last(ASKED))
+    link.refresh_from_db()
+    with at(D(2026, 10, 13)):
+        verified(client, token, link)
+        page = client.get(reverse("contribute:answer", args=[token])).content.decode()
+    assert "What is good at school?" in page
+    assert page.count('role="img"') == 3
+    for alt in ("A smiling face", "A rain cloud", "A shield with a tick: being safe"):
+        assert f">{alt}</title>" in page
+    assert "http://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org/2000/svg", ""
+    )  # drawn in Harbour: no external picture
+    assert 'style="' not in page  # the content security policy allows no inline style
+
+
+def test_the_child_friendly_wording_has_no_pictures(client, draft, teacher):
+    link = ask(
+        draft, teacher, audience="child", questions=["child_going_well"], email=teacher.email
+    )
+    token = token_from(deliver_last(ASKED))
+    link.refresh_from_db()
+    with at(D(2026, 10, 13)):
+        verified(client, token, link)
+        page = client.get(reverse("contribute:answer", args=[token])).content.decode()
+    assert "What is going well for you at school?" in page and 'role="img"' not in page
+
+
+def test_the_virtual_school_adviser_is_asked_from_the_childs_contacts_and_credited(
+    client, dt_client, draft, teacher
+):
+    from peps.contributions.selectors import people_to_ask
+    from tests.pupil_factories import ContactFactory
+
+    adviser = ContactFactory(
+        pupil=draft.pupil,
+        kind="virtual_school_adviser",
+        name="Priya Nair",
+        email="priya.nair@vs.test",
+    )
+    [person] = [
+        p for p in people_to_ask(draft, today=ASKED, asker=None) if p[0] == f"contact-{adviser.pk}"
+    ]
+    assert person[2] == "virtual_school"
+    link = services.contribution_request(
+        pep=draft,
+        audience="virtual_school",
+        name=adviser.name,
+        email=adviser.email,
+        contact=adviser,
+        questions=["virtual_school_views", "carer_views"],  # only the adviser's question is kept
+        by=teacher,
+        today=ASKED,
+    )
+    assert link.questions == ["virtual_school_views"]
+    token = token_from(deliver_last(ASKED))
+    link.refresh_from_db()
+    with at(D(2026, 10, 13)):
+        verified(client, token, link)
+        client.post(
+            reverse("contribute:answer", args=[token]),
+            {"virtual_school_views": "We will fund a term of maths tutoring"},
+        )
+    services.answer_accept(answer=ContributionAnswer.objects.get(), by=teacher)
+    draft.refresh_from_db()
+    assert draft.virtual_school_views == "We will fund a term of maths tutoring"
+    assert pep_document(draft).credits["Virtual School adviser's views"] == [
+        "Priya Nair (Virtual School adviser). Through Harbour's secure link, answered on "
+        "13 October 2026."
+    ]
+    page = dt_client.get(reverse("peps:pep", args=[draft.pk])).content.decode()
+    assert "Virtual School adviser&#x27;s views" in page or "Virtual School adviser's views" in page
+    assert "We will fund a term of maths tutoring" in page

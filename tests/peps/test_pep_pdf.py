@@ -21,7 +21,7 @@ SECTIONS = [
     "The meeting",
     "Attendees",
     "The child's voice",
-    "Views of the carer and social worker",
+    "Views of the carer, social worker and Virtual School",
     "Attainment",
     "Attendance and exclusions this school year",
     "Special educational needs",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from demo.attendance import load_demo_attendance
 from demo.concerns import load_demo_concerns
+from demo.contributions import load_demo_contributions
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
+        load_demo_contributions(school, today=today)
         load_demo_reports(school, today=today)
         load_demo_concerns(school, today=today)
         load_demo_attendance(school, today=today)
