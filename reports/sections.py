@@ -255,6 +255,7 @@ def pep_dashboard(school, period: Period, *, capabilities, today: dt.date) -> Se
                 headers=["Term", "Needed", "On time", "Late", "Missing", "Not yet due"],
                 rows=table_rows,
                 count_columns=(1, 2, 3, 4, 5),
+                total_column=1,
                 key="peps",
             )
         ],
@@ -272,7 +273,14 @@ def pep_report(school, period: Period, *, threshold: int, today: dt.date) -> Rep
         needed += term_needed - len(report.not_yet_due)
         on_time += len(report.on_time)
         table_rows.append(
-            [str(term), term_needed, len(report.on_time), len(report.late), len(report.missing)]
+            [
+                str(term),
+                term_needed,
+                len(report.on_time),
+                len(report.late),
+                len(report.missing),
+                len(report.not_yet_due),
+            ]
         )
     paragraphs = [
         "Every child in care must have a Personal Education Plan, reviewed each term with the "
@@ -290,9 +298,19 @@ def pep_report(school, period: Period, *, threshold: int, today: dt.date) -> Rep
         tables=[
             Table(
                 caption="PEPs of children in care by term",
-                headers=["Term", "Needed", "Held on time", "Held late", "Not held"],
+                headers=[
+                    "Term",
+                    "Needed",
+                    "Held on time",
+                    "Held late",
+                    "Not held",
+                    "Deadline to come",
+                ],
                 rows=table_rows,
-                count_columns=(1, 2, 3, 4),
+                count_columns=(1, 2, 3, 4, 5),
+                # Needed = on time + late + not held + deadline to come: declared so that a
+                # hidden count cannot be worked out by subtraction.
+                total_column=1,
             )
         ],
     )
