@@ -205,6 +205,13 @@ def test_the_pdf_has_the_numbers_and_no_child_s_name_birth_date_or_upn(year):
     assert "fewer than 5" in text
     assert "A good year for the group." in text
     assert "Contents" in text and "page" in text
+    # It contains no child's information, so its running header must not say it does.
+    assert "contains information about a child" not in text
+    # Every page's running header says what it is instead (laid out beside the title, so the
+    # line may wrap: its start is on each page).
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) > 1
+    assert all("For the governing board: no child is named" in page for page in pages)
     for child in children + list(Pupil.objects.filter(school=year)):
         for identity in (child.legal_forename, child.legal_surname, child.upn):
             assert identity not in text
