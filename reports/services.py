@@ -5,6 +5,7 @@ writes the audit event (field names only for anything typed)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,9 +16,58 @@ from core.audit import audit_record
 from core.models import ReportRun
 from core.report_runs import report_run_request
 from core.report_sections import report_sections
+from pupils.models import Pupil
 from reports.audit import ReportAction
 from reports.documents import GOVERNORS_REPORT
 from reports.models import GovernorsReport, PeerAttainment, TrainingRecord
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces: "O'Brien-Smith,  Amy" -> "o brien smith amy"."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def narrative_names_a_child(school, text: str) -> bool:
+    """Whether ``text`` has the forename and surname (legal or preferred, either order) of any
+    child on the school's records: every pupil, not only those in a group now, since a report
+    covers a past year. One query for the names; the match is on whole words, so "Amy Lee"
+    is found in "amy  lee's PEP" but not in "Amy Leeson"."""
+    haystack = f" {_words(text)} "
+    if not haystack.strip():
+        return False
+    names = Pupil.objects.filter(school=school).values_list(
+        "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
+    )
+    for legal_fore, legal_sur, preferred_fore, preferred_sur in names.iterator():
+        forenames = {_words(n) for n in (legal_fore, preferred_fore) if n}
+        surnames = {_words(n) for n in (legal_sur, preferred_sur) if n}
+        for fore in forenames:
+            for sur in surnames:
+                if (
+                    fore
+                    and sur
+                    and (f" {fore} {sur} " in haystack or f" {sur} {fore} " in haystack)
+                ):
+                    return True
+    return False
+
+
+def _refuse_names(school, narratives: dict[str, str]) -> None:
+    """Refuse narratives that name a child, naming the section (never the child: the message
+    goes to whoever typed it, but it must not confirm another child's name)."""
+    titles = {s.key: s.title for s in report_sections()}
+    named = [
+        titles.get(key, key)
+        for key, text in narratives.items()
+        if text and narrative_names_a_child(school, text)
+    ]
+    if named:
+        raise ValidationError(
+            "The narrative for "
+            + ", ".join(f"“{title}”" for title in named)
+            + " has a child's name in it. Governors must not be able to identify a child: "
+            "take the name out (write “a child” or “one pupil”) and save again."
+        )
 
 
 @transaction.atomic
@@ -81,6 +131,7 @@ def governors_report_narrative_set(
         raise ValidationError("There is no such section.")
     narratives = dict(report.narratives or {})
     text = text.strip()
+    _refuse_names(report.school, {section: text})
     if text:
         narratives[section] = text
     else:
@@ -114,6 +165,9 @@ def governors_report_publish(*, report: GovernorsReport, by, request=None) -> Go
         raise ValidationError("This report is already published.")
     if report.run is None or report.run.state != ReportRun.State.READY:
         raise ValidationError("Wait until the PDF is made, then publish it.")
+    # Checked again: a narrative carried over from an earlier report, or a child who joined
+    # since it was written.
+    _refuse_names(report.school, report.narratives or {})
     report.published_at = timezone.now()
     report.published_by = by
     report.save(update_fields=["published_at", "published_by"])

@@ -203,6 +203,9 @@ def narrative_edit(request, pk: int, section: str):
             "form": form,
             "title": f"Narrative: {entry.title}",
             "caption": str(governors_report),
+            "lede": "Governors read this. Never write a child's name or anything that could "
+            "identify a child (a year group with one child in care, a placement, an event): "
+            "Harbour refuses a narrative with a pupil's name in it.",
             "cancel_url": reverse("reports:report", args=[governors_report.pk]),
         },
     )
