@@ -445,3 +445,63 @@ def work_queues(capabilities: Collection[str]) -> list[WorkQueue]:
 class WorkQueueShown:
     queue: WorkQueue
     items: list[WorkItem] = field(default_factory=list)
+
+
+# --- Deadlines coming up -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date something must be done by, for the dashboard's "Deadlines coming up": "PEPs due
+    for 3 children by 5 December", linked to the list behind it. ``children`` counts the
+    children it is about (None for a deadline about no child, a governing board meeting)."""
+
+    date: dt.date
+    what: str
+    url: str = ""
+    children: int | None = None
+
+    def overdue_on(self, today: dt.date) -> bool:
+        return self.date < today
+
+
+# provider(school, today) -> list[Deadline]: a fixed number of queries whatever the number of
+# children; what is due in roughly the next half term, and anything already overdue.
+DeadlineProvider = Callable[[Any, dt.date], Sequence[Deadline]]
+
+
+@dataclass(frozen=True)
+class _Provider:
+    provider: DeadlineProvider
+    capability: str | None
+
+
+_DEADLINES: list[_Provider] = []
+
+# How far ahead the dashboard looks (providers may return more; the block shows up to here).
+DEADLINE_HORIZON_DAYS = 42
+
+
+def register_deadlines(provider: DeadlineProvider, *, capability: str | None = None) -> None:
+    """Add a source of deadlines (from an app's ``AppConfig.ready``). ``capability``: shown only
+    to roles holding it (child protection file transfers: the DSL team and the head)."""
+    if any(p.provider is provider for p in _DEADLINES):
+        return
+    _DEADLINES.append(_Provider(provider, capability))
+
+
+def unregister_deadlines(provider: DeadlineProvider) -> None:
+    """For tests that register a provider of their own."""
+    _DEADLINES[:] = [p for p in _DEADLINES if p.provider is not provider]
+
+
+def deadlines(school, today: dt.date, capabilities: Collection[str]) -> list[Deadline]:
+    """Every registered provider's deadlines up to ``DEADLINE_HORIZON_DAYS`` ahead (and those
+    overdue), soonest first."""
+    horizon = today + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
+    found: list[Deadline] = []
+    for entry in _DEADLINES:
+        if entry.capability is not None and entry.capability not in capabilities:
+            continue
+        found.extend(d for d in entry.provider(school, today) if d.date <= horizon)
+    return sorted(found, key=lambda d: (d.date, d.what))

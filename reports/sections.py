@@ -102,7 +102,8 @@ def _cohort_figures(school, period: Period, today: dt.date, *, links: bool):
     authorities = authority_counts(school, day)
 
     def url(**filters):
-        return cohort_url(**filters) if links else ""
+        # The list behind the number: the children on roll on ``day``, in their group then.
+        return cohort_url(**filters, on=day.isoformat() if day < today else "") if links else ""
 
     figures = [Figure(GROUP_NAMES[g], counts[g.value], url(group=g.value)) for g in GROUPS] + [
         Figure("In kinship care (any group)", counts["kinship_any"], url(kinship="on")),
@@ -146,8 +147,8 @@ def cohort_dashboard(school, period: Period, *, capabilities, today: dt.date) ->
         figures=figures,
         tables=[table],
         note=(
-            f"On roll on {day:%-d %B %Y}. "
-            "The lists behind the numbers show each child's group today."
+            f"On roll on {day:%-d %B %Y}. The lists behind the numbers show each child's group "
+            "on that day."
         ),
     )
 
@@ -506,7 +507,12 @@ def _destination_table(school, period: Period, *, links: bool) -> Table:
         for group in DESTINATION_GROUPS:
             n = counts.get((group.value, value), 0)
             url = (
-                cohort_url(left_in=period.academic_year, destination=value, group=group.value)
+                cohort_url(
+                    left_in=period.academic_year,
+                    destination=value,
+                    group=group.value,
+                    on=period.last_day.isoformat(),
+                )
                 if links
                 else ""
             )

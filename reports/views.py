@@ -18,7 +18,13 @@ from core.exports import Column, export_response
 from core.forms import saved
 from core.models import ReportRun
 from core.report_runs import report_run_content
-from core.report_sections import Figure, SectionFigures, dashboard_sections, report_sections
+from core.report_sections import (
+    Figure,
+    SectionFigures,
+    dashboard_sections,
+    deadlines,
+    report_sections,
+)
 from peps.selectors import pep_settings_for
 from reports import services
 from reports.audit import ReportAction
@@ -69,6 +75,7 @@ def dashboard(request):
             "period_key": period_key(period) if period else "",
             "periods": periods_for(calendar),
             "sections": shown,
+            "deadlines": deadlines(request.school, today, request.capabilities),
             "today": today,
         },
     )
