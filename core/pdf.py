@@ -2,9 +2,12 @@
 
 Every PDF (a PEP, a pupil summary, the governors' annual report) extends
 ``templates/reports/pdf_base.html``, which sets the A4 page, the running header (school name,
-document title, "Confidential: contains information about a child") and the "Page X of Y"
-footer. Its context needs ``school_name`` and ``document_title``; the child template fills
-the ``document`` block (and may override ``title``, which feeds the heading and the header).
+document title and the document's handling line) and the "Page X of Y" footer. Its context
+needs ``school_name`` and ``document_title``; ``confidentiality`` is the handling line, by
+default ``ABOUT_A_CHILD`` ("Confidential: contains information about a child"). A document
+with no child's information in it says so instead (the governors' report: ``NO_CHILD_NAMED``)
+rather than carry a warning that is not true. The child template fills the ``document`` block
+(and may override ``title``, which feeds the heading and the header).
 
 Adding a document: one small function (or class) per document that builds a plain dataclass
 the tests can assert on without rendering, then renders it::
@@ -68,6 +71,10 @@ from weasyprint.urls import URLFetcher
 logger = logging.getLogger(__name__)
 
 REQUIRED_CONTEXT = ("school_name", "document_title")
+# The handling line in every page's running header (not a legal protective marking: schools do
+# not use them; it tells whoever holds the paper how to treat it).
+ABOUT_A_CHILD = "Confidential: contains information about a child"
+NO_CHILD_NAMED = "For the governing board: no child is named or can be identified"
 # Schools are public bodies under the Public Sector Bodies (Websites and Mobile Applications)
 # Accessibility Regulations 2018, so every document Harbour writes is tagged PDF/UA-1: a screen
 # reader gets the headings, tables and reading order. The title and language come from
@@ -103,7 +110,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
             f"render_pdf({template_name!r}) needs {', '.join(missing)} in its context: "
             "the page header shows them."
         )
-    html = render_to_string(template_name, context)
+    html = render_to_string(template_name, {"confidentiality": ABOUT_A_CHILD, **context})
     return HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).write_pdf(
         pdf_variant=PDF_VARIANT
     )

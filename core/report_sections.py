@@ -25,8 +25,16 @@ Rules every section keeps (docs/reports.md says why):
 - A report callable returns numbers and Harbour's own words only: no child's name, date of
   birth or UPN. Counts of children are marked ``children=True`` (a ``Figure``) or listed in
   ``Table.count_columns``; the report replaces any from 1 to ``threshold - 1`` with "fewer than
-  N" (``suppressed``). A percentage of a group smaller than the threshold is the section's to
-  withhold (``suppressed_percent``).
+  N" (``suppress_section``, the one place every section's numbers pass through).
+- A section DECLARES what adds up: ``Table.total_row`` / ``Table.total_column`` /
+  ``Table.column_sums`` and ``ReportSection.sums`` (figures by label). Where a declared total
+  would let a hidden count be worked out by subtraction ("needed 8, on time 7, fewer than 5"),
+  ``suppress_section`` hides the next smallest count(s) too (complementary, or secondary,
+  suppression, as official statistics do) and shows every hidden count of that table or figure
+  set the same way ("not shown"), so that a reader cannot tell which was small.
+- A percentage is a ``Percent(numerator, denominator)`` cell or figure value: the report shows
+  it only when neither the numerator nor the rest of the group is a small count
+  (``suppressed_percent``). A section's own sentences use ``suppressed_percent`` too.
 - ``capability``: a section shown only to roles holding it (open safeguarding concerns: the
   DSL team and the head). Reports for governors never include such a section.
 """
@@ -65,6 +73,21 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A share of a group as a cell or a figure's value: "88% (7 of 8)" on the dashboard; in a
+    report, ``suppressed_percent`` decides whether it may be shown."""
+
+    numerator: int
+    denominator: int
+
+    def __str__(self) -> str:
+        if not self.denominator:
+            return "–"
+        share = round(100 * self.numerator / self.denominator)
+        return f"{share}% ({self.numerator} of {self.denominator})"
+
+
+@dataclass(frozen=True)
 class Figure:
     label: str
     value: int | str | None
@@ -85,6 +108,13 @@ class Table:
     count_columns: Collection[int] = ()
     # A stable name for the CSV/XLSX export of this table ("groups", "authorities").
     key: str = ""
+    # What adds up, so that suppression can stop a hidden count being worked out by
+    # subtraction. ``total_row``: the index of a row that is the sum of every other row, in each
+    # count column. ``total_column``: a count column that is, in every row, the sum of the other
+    # count columns. ``column_sums``: (total column, part columns) pairs for partial sums.
+    total_row: int | None = None
+    total_column: int | None = None
+    column_sums: Sequence[tuple[int, Sequence[int]]] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +141,9 @@ class ReportSection:
     figures: Sequence[Figure] = ()
     tables: Sequence[Table] = ()
     charts: Sequence[Chart] = ()
+    # Figures that add up, by label: (total label, part labels). "All children in a group" =
+    # "In care" + "Previously in care" + ... The suppressor keeps them from undoing each other.
+    sums: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 DashboardCallable = Callable[..., SectionFigures]
@@ -164,50 +197,203 @@ def report_sections() -> list[Section]:
 
 # --- Small groups --------------------------------------------------------------------------
 
+# What a report shows for a count hidden in a table or figure set with declared totals: the
+# same words for a small count and for one hidden to protect it, so neither can be told apart.
+NOT_SHOWN = "not shown"
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_small(value: Any, threshold: int) -> bool:
+    return _is_count(value) and 0 < value < threshold
+
 
 def suppressed(value: int | str | None, threshold: int) -> int | str | None:
     """A count of children as a report shows it: 1 to ``threshold - 1`` as "fewer than N"."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold:
+    if _is_small(value, threshold):
         return f"fewer than {threshold}"
     return value
 
 
 def suppressed_percent(numerator: int, denominator: int, threshold: int) -> str:
     """A percentage of a group, withheld when the group is smaller than ``threshold`` (a
-    percentage of three children names each of them)."""
+    percentage of three children names each of them), or when the children it counts, or the
+    rest of the group, are fewer than ``threshold`` ("88%" of 8 says that one PEP was late)."""
     if denominator == 0:
         return "–"
     if denominator < threshold:
         return f"not shown (fewer than {threshold} children)"
+    if _is_small(numerator, threshold) or _is_small(denominator - numerator, threshold):
+        return f"not shown (a group of fewer than {threshold})"
     return f"{round(100 * numerator / denominator)}%"
 
 
+def _shown_percent(value: Any, threshold: int) -> Any:
+    if isinstance(value, Percent):
+        return suppressed_percent(value.numerator, value.denominator, threshold)
+    return value
+
+
+def protect(
+    values: dict[Any, int],
+    relations: Sequence[tuple[Any, Sequence[Any]]],
+    threshold: int,
+) -> set[Any]:
+    """The keys of ``values`` a report must hide so that no count from 1 to ``threshold - 1``
+    can be seen or worked out from the declared ``relations`` (each ``(total, parts)``: the
+    value at ``total`` is the sum of the values at ``parts``).
+
+    Primary suppression hides every small count. Then, until nothing changes, for each relation
+    with a hidden cell: if the total is shown, the hidden parts' sum can be worked out (total
+    less the shown parts), so at least two parts must be hidden and their sum must not itself
+    be a small count; the next smallest shown part is hidden until it holds (a shown zero last:
+    it says nothing but adds to the doubt), and if no part is left, the total. A relation whose
+    total is hidden with exactly one hidden part gives nothing away by subtraction. Iterating to
+    a fixed point covers cells that are in a row's and a column's relation at once.
+    """
+    hidden = {key for key, value in values.items() if _is_small(value, threshold)}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            cells = [total, *parts]
+            if not any(c in hidden for c in cells):
+                continue
+            hidden_parts = [p for p in parts if p in hidden]
+            if total in hidden:
+                # The total hidden too: subtraction gives nothing here (the total may be a part
+                # of another relation, which its own pass checks).
+                continue
+            hidden_sum = sum(values[p] for p in hidden_parts)
+            if len(hidden_parts) >= 2 and not _is_small(hidden_sum, threshold):
+                continue
+            shown = [p for p in parts if p not in hidden]
+            nonzero = sorted((p for p in shown if values[p] > 0), key=lambda p: values[p])
+            zero = [p for p in shown if values[p] == 0]
+            candidates = nonzero + zero
+            if candidates:
+                hidden.add(candidates[0])
+            else:
+                hidden.add(total)
+            changed = True
+    return hidden
+
+
+def _check_sum(total_value: Any, part_values: Sequence[Any], where: str) -> None:
+    if not all(_is_count(v) for v in [total_value, *part_values]):
+        raise ValueError(f"{where}: a declared total and its parts must all be counts")
+    if total_value != sum(part_values):
+        raise ValueError(f"{where}: the declared total {total_value} is not the sum of its parts")
+
+
+def _table_relations(table: Table, values: dict) -> list[tuple[Any, list[Any]]]:
+    relations: list[tuple[Any, list[Any]]] = []
+    counts = sorted(table.count_columns)
+    row_indexes = range(len(table.rows))
+    column_sums = list(table.column_sums)
+    if table.total_column is not None:
+        column_sums.append((table.total_column, [c for c in counts if c != table.total_column]))
+    for total_col, part_cols in column_sums:
+        for r in row_indexes:
+            relation = ((r, total_col), [(r, c) for c in part_cols])
+            _check_sum(
+                values.get(relation[0]),
+                [values.get(p) for p in relation[1]],
+                f"Table {table.caption!r}, row {r}",
+            )
+            relations.append(relation)
+    if table.total_row is not None:
+        for c in counts:
+            relation = ((table.total_row, c), [(r, c) for r in row_indexes if r != table.total_row])
+            _check_sum(
+                values.get(relation[0]),
+                [values.get(p) for p in relation[1]],
+                f"Table {table.caption!r}, column {c}",
+            )
+            relations.append(relation)
+    return relations
+
+
 def suppress_figure(figure: Figure, threshold: int) -> Figure:
-    if not figure.children:
-        return figure
-    return Figure(figure.label, suppressed(figure.value, threshold), "", True, figure.hint)
+    value = _shown_percent(figure.value, threshold)
+    if figure.children:
+        value = suppressed(value, threshold)
+    return Figure(figure.label, value, "", figure.children, figure.hint)
+
+
+def _cell_value(cell: Any) -> Any:
+    return cell.value if isinstance(cell, Figure) else cell
 
 
 def suppress_table(table: Table, threshold: int) -> Table:
+    """The table as a report shows it: small counts hidden, and with them any count that a
+    declared total would let a reader subtract its way back from (``protect``)."""
+    values = {
+        (r, c): _cell_value(cell)
+        for r, row in enumerate(table.rows)
+        for c, cell in enumerate(row)
+        if c in table.count_columns
+    }
+    relations = _table_relations(table, values)
+    counts = {k: v for k, v in values.items() if _is_count(v)}
+    hidden = protect(counts, relations, threshold)
+    # With declared totals, every hidden count reads the same (a small one and one hidden to
+    # protect it must not be told apart); without, a small count is "fewer than N".
+    marker = NOT_SHOWN if relations else None
     rows = []
-    for row in table.rows:
+    for r, row in enumerate(table.rows):
         cells = []
-        for i, cell in enumerate(row):
-            value = cell.value if isinstance(cell, Figure) else cell
-            cells.append(suppressed(value, threshold) if i in table.count_columns else value)
+        for c, cell in enumerate(row):
+            value = _shown_percent(_cell_value(cell), threshold)
+            if (r, c) in hidden:
+                value = marker or suppressed(value, threshold)
+            cells.append(value)
         rows.append(cells)
-    return Table(table.caption, table.headers, rows, table.count_columns, table.key)
+    return Table(
+        table.caption,
+        table.headers,
+        rows,
+        table.count_columns,
+        table.key,
+        table.total_row,
+        table.total_column,
+        table.column_sums,
+    )
+
+
+def _suppress_figures(figures: Sequence[Figure], sums, threshold: int) -> list[Figure]:
+    by_label = {f.label: f.value for f in figures if f.children}
+    relations = []
+    for total, parts in sums:
+        _check_sum(
+            by_label.get(total), [by_label.get(p) for p in parts], f"Figures summing to {total!r}"
+        )
+        relations.append((total, list(parts)))
+    hidden = protect({k: v for k, v in by_label.items() if _is_count(v)}, relations, threshold)
+    related = {label for total, parts in relations for label in (total, *parts)}
+    shown = []
+    for figure in figures:
+        if figure.children and figure.label in hidden and figure.label in related:
+            shown.append(Figure(figure.label, NOT_SHOWN, "", True, figure.hint))
+        else:
+            shown.append(suppress_figure(figure, threshold))
+    return shown
 
 
 def suppress_section(section: ReportSection, threshold: int) -> ReportSection:
-    """The section with every count of children from 1 to ``threshold - 1`` replaced."""
+    """The section as a governor may read it: every count of children from 1 to
+    ``threshold - 1`` hidden, every count a declared total would give away hidden with it, and
+    every percentage of a small group withheld. Reports pass every section through here."""
     return ReportSection(
         key=section.key,
         title=section.title,
         paragraphs=section.paragraphs,
-        figures=[suppress_figure(f, threshold) for f in section.figures],
+        figures=_suppress_figures(section.figures, section.sums, threshold),
         tables=[suppress_table(t, threshold) for t in section.tables],
         charts=section.charts,
+        sums=section.sums,
     )
 
 
@@ -259,3 +445,63 @@ def work_queues(capabilities: Collection[str]) -> list[WorkQueue]:
 class WorkQueueShown:
     queue: WorkQueue
     items: list[WorkItem] = field(default_factory=list)
+
+
+# --- Deadlines coming up -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date something must be done by, for the dashboard's "Deadlines coming up": "PEPs due
+    for 3 children by 5 December", linked to the list behind it. ``children`` counts the
+    children it is about (None for a deadline about no child, a governing board meeting)."""
+
+    date: dt.date
+    what: str
+    url: str = ""
+    children: int | None = None
+
+    def overdue_on(self, today: dt.date) -> bool:
+        return self.date < today
+
+
+# provider(school, today) -> list[Deadline]: a fixed number of queries whatever the number of
+# children; what is due in roughly the next half term, and anything already overdue.
+DeadlineProvider = Callable[[Any, dt.date], Sequence[Deadline]]
+
+
+@dataclass(frozen=True)
+class _Provider:
+    provider: DeadlineProvider
+    capability: str | None
+
+
+_DEADLINES: list[_Provider] = []
+
+# How far ahead the dashboard looks (providers may return more; the block shows up to here).
+DEADLINE_HORIZON_DAYS = 42
+
+
+def register_deadlines(provider: DeadlineProvider, *, capability: str | None = None) -> None:
+    """Add a source of deadlines (from an app's ``AppConfig.ready``). ``capability``: shown only
+    to roles holding it (child protection file transfers: the DSL team and the head)."""
+    if any(p.provider is provider for p in _DEADLINES):
+        return
+    _DEADLINES.append(_Provider(provider, capability))
+
+
+def unregister_deadlines(provider: DeadlineProvider) -> None:
+    """For tests that register a provider of their own."""
+    _DEADLINES[:] = [p for p in _DEADLINES if p.provider is not provider]
+
+
+def deadlines(school, today: dt.date, capabilities: Collection[str]) -> list[Deadline]:
+    """Every registered provider's deadlines up to ``DEADLINE_HORIZON_DAYS`` ahead (and those
+    overdue), soonest first."""
+    horizon = today + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
+    found: list[Deadline] = []
+    for entry in _DEADLINES:
+        if entry.capability is not None and entry.capability not in capabilities:
+            continue
+        found.extend(d for d in entry.provider(school, today) if d.date <= horizon)
+    return sorted(found, key=lambda d: (d.date, d.what))

@@ -54,8 +54,19 @@ AUDITED_FILTERS = (
     "destination",
     "left_in",
     "leavers",
+    "on",
     "sort",
 )
+
+
+def as_of_day(value: str | None, today: dt.date) -> dt.date | None:
+    """The ``on`` parameter as a day to work the cohort out on: a valid ISO date no later than
+    today (a future day is not a list anyone has counted), else None (today)."""
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if day < today else None
 
 
 class CohortFilterForm(forms.Form):
@@ -72,6 +83,7 @@ class CohortFilterForm(forms.Form):
             Field.select("destination"),
             Field.select("left_in"),
             Field.checkbox("leavers", small=True),
+            Field.text("on", field_width=10),
             Field.select("sort"),
         )
 
@@ -114,6 +126,15 @@ class CohortFilter(django_filters.FilterSet):
         method="include_leavers",
         widget=forms.CheckboxInput,
     )
+    # Each child's group, and who was on roll, on a past day: the dashboard links here with its
+    # period's last day, so the list behind a number is the children it counted (the view works
+    # the cohort out on this day: ``as_of``).
+    on = django_filters.DateFilter(
+        label="Groups on this day",
+        method="groups_on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for today.",
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[(value, label) for value, label, _ in SORTS],
@@ -125,9 +146,11 @@ class CohortFilter(django_filters.FilterSet):
         form = CohortFilterForm
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, school, today, **kwargs):
+    def __init__(self, data=None, *args, school, today, as_of=None, **kwargs):
         self.school = school
         self.today = today
+        # The day the queryset's cohort was worked out on (``as_of_day``), when not today.
+        self.as_of = as_of
         super().__init__(data, *args, **kwargs)
         staff = (
             User.objects.filter(memberships__school=school, is_active=True)
@@ -159,7 +182,10 @@ class CohortFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
         if not (data.get("leavers") or data.get("left_in") or data.get("destination")):
-            queryset = queryset.not_left_by(self.today)
+            if self.as_of is not None:
+                queryset = queryset.on_roll_on(self.as_of)
+            else:
+                queryset = queryset.not_left_by(self.today)
         if not self.form.cleaned_data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "name")
         return queryset
@@ -190,6 +216,9 @@ class CohortFilter(django_filters.FilterSet):
     def filter_left_in(self, queryset, name, value):
         year = int(value)  # one of the choices: the form has validated it
         return queryset.filter(periods.left_during_q(dt.date(year, 9, 1), dt.date(year + 1, 8, 31)))
+
+    def groups_on(self, queryset, name, value):
+        return queryset  # the view annotates the cohort on this day (as_of_day)
 
     def include_leavers(self, queryset, name, value):
         return queryset  # applied in filter_queryset

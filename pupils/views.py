@@ -17,7 +17,7 @@ from pupils.access import care_episode_for, contact_for, leaving_task_for, pupil
 from pupils.audit import PupilAction
 from pupils.chronology import chronology_for
 from pupils.cohort import CohortGroup, nc_year_for, nc_year_label
-from pupils.filters import CohortFilter
+from pupils.filters import CohortFilter, as_of_day
 from pupils.forms import (
     CareEpisodeForm,
     ContactForm,
@@ -55,11 +55,13 @@ def _form_page(request, form, *, title, pupil=None, button="Save", lede="", canc
 
 def _cohort_filter(request) -> CohortFilter:
     today = timezone.localdate()
+    as_of = as_of_day(request.GET.get("on"), today)
     return CohortFilter(
         request.GET,
-        queryset=cohort_queryset(request.school, today=today),
+        queryset=cohort_queryset(request.school, today=as_of or today),
         school=request.school,
         today=today,
+        as_of=as_of,
     )
 
 

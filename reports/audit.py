@@ -13,4 +13,7 @@ class ReportAction(AuditAction):
     DOWNLOADED = "governors_report.downloaded"
     SETTINGS_CHANGED = "report_settings.changed"
     PEER_ATTAINMENT_RECORDED = "peer_attainment.recorded"
+    PEER_ATTAINMENT_IMPORTED = "peer_attainment.imported"
+    TERMLY_ATTAINMENT_LISTED = "termly_attainment.listed"
+    TERMLY_ATTAINMENT_RECORDED = "termly_attainment.recorded"
     TRAINING_RECORDED = "training.recorded"

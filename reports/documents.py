@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.roles import Capability
 from core.models import ReportRun
-from core.pdf import render_pdf
+from core.pdf import NO_CHILD_NAMED, render_pdf
 from core.report_runs import ReportKind, register, report_run_progress
 from core.report_sections import ReportSection, report_sections, suppress_section
 from reports.audit import ReportAction
@@ -91,6 +91,8 @@ def report_pdf(document: ReportDocument) -> bytes:
         {
             "school_name": document.school_name,
             "document_title": document.document_title,
+            # Counts and Harbour's words only: it must not say it holds a child's information.
+            "confidentiality": NO_CHILD_NAMED,
             "report": document,
         },
     )

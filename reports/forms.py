@@ -52,6 +52,36 @@ class PeerAttainmentForm(forms.Form):
         )
 
 
+class PeerAttainmentUploadForm(forms.Form):
+    term = forms.ChoiceField(label="Term")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns subject, point and percent: one row for each subject and scale point. "
+        "Every row is checked; if any is wrong, nothing is saved and each problem is listed.",
+    )
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [(str(t.pk), str(t)) for t in terms]
+        self.helper = form_helper(Field.select("term"), Field("file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 200_000:
+            raise forms.ValidationError("The file is too large for a table of figures.")
+        return upload
+
+
+class TermlyAttainmentForm(forms.Form):
+    subject = forms.CharField(max_length=100)
+    current = forms.ChoiceField(label="Working at")
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current"].choices = [(v, v) for v in SCALE_VALUES[scale]]
+        self.helper = form_helper(Field.text("subject"), Field.select("current"))
+
+
 class TrainingForm(forms.ModelForm):
     class Meta:
         model = TrainingRecord

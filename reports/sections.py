@@ -102,7 +102,8 @@ def _cohort_figures(school, period: Period, today: dt.date, *, links: bool):
     authorities = authority_counts(school, day)
 
     def url(**filters):
-        return cohort_url(**filters) if links else ""
+        # The list behind the number: the children on roll on ``day``, in their group then.
+        return cohort_url(**filters, on=day.isoformat() if day < today else "") if links else ""
 
     figures = [Figure(GROUP_NAMES[g], counts[g.value], url(group=g.value)) for g in GROUPS] + [
         Figure("In kinship care (any group)", counts["kinship_any"], url(kinship="on")),
@@ -146,8 +147,8 @@ def cohort_dashboard(school, period: Period, *, capabilities, today: dt.date) ->
         figures=figures,
         tables=[table],
         note=(
-            f"On roll on {day:%-d %B %Y}. "
-            "The lists behind the numbers show each child's group today."
+            f"On roll on {day:%-d %B %Y}. The lists behind the numbers show each child's group "
+            "on that day."
         ),
     )
 
@@ -255,6 +256,7 @@ def pep_dashboard(school, period: Period, *, capabilities, today: dt.date) -> Se
                 headers=["Term", "Needed", "On time", "Late", "Missing", "Not yet due"],
                 rows=table_rows,
                 count_columns=(1, 2, 3, 4, 5),
+                total_column=1,
                 key="peps",
             )
         ],
@@ -272,7 +274,14 @@ def pep_report(school, period: Period, *, threshold: int, today: dt.date) -> Rep
         needed += term_needed - len(report.not_yet_due)
         on_time += len(report.on_time)
         table_rows.append(
-            [str(term), term_needed, len(report.on_time), len(report.late), len(report.missing)]
+            [
+                str(term),
+                term_needed,
+                len(report.on_time),
+                len(report.late),
+                len(report.missing),
+                len(report.not_yet_due),
+            ]
         )
     paragraphs = [
         "Every child in care must have a Personal Education Plan, reviewed each term with the "
@@ -290,9 +299,19 @@ def pep_report(school, period: Period, *, threshold: int, today: dt.date) -> Rep
         tables=[
             Table(
                 caption="PEPs of children in care by term",
-                headers=["Term", "Needed", "Held on time", "Held late", "Not held"],
+                headers=[
+                    "Term",
+                    "Needed",
+                    "Held on time",
+                    "Held late",
+                    "Not held",
+                    "Deadline to come",
+                ],
                 rows=table_rows,
-                count_columns=(1, 2, 3, 4),
+                count_columns=(1, 2, 3, 4, 5),
+                # Needed = on time + late + not held + deadline to come: declared so that a
+                # hidden count cannot be worked out by subtraction.
+                total_column=1,
             )
         ],
     )
@@ -488,7 +507,12 @@ def _destination_table(school, period: Period, *, links: bool) -> Table:
         for group in DESTINATION_GROUPS:
             n = counts.get((group.value, value), 0)
             url = (
-                cohort_url(left_in=period.academic_year, destination=value, group=group.value)
+                cohort_url(
+                    left_in=period.academic_year,
+                    destination=value,
+                    group=group.value,
+                    on=period.last_day.isoformat(),
+                )
                 if links
                 else ""
             )

@@ -4,8 +4,11 @@ writes the audit event (field names only for anything typed)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from decimal import Decimal
+import io
+import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,9 +18,60 @@ from core.audit import audit_record
 from core.models import ReportRun
 from core.report_runs import report_run_request
 from core.report_sections import report_sections
+from peps.models import SCALE_VALUES
+from peps.selectors import pep_settings_for
+from pupils.models import Pupil
 from reports.audit import ReportAction
 from reports.documents import GOVERNORS_REPORT
-from reports.models import GovernorsReport, PeerAttainment, TrainingRecord
+from reports.models import GovernorsReport, PeerAttainment, TermlyAttainment, TrainingRecord
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces: "O'Brien-Smith,  Amy" -> "o brien smith amy"."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def narrative_names_a_child(school, text: str) -> bool:
+    """Whether ``text`` has the forename and surname (legal or preferred, either order) of any
+    child on the school's records: every pupil, not only those in a group now, since a report
+    covers a past year. One query for the names; the match is on whole words, so "Amy Lee"
+    is found in "amy  lee's PEP" but not in "Amy Leeson"."""
+    haystack = f" {_words(text)} "
+    if not haystack.strip():
+        return False
+    names = Pupil.objects.filter(school=school).values_list(
+        "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
+    )
+    for legal_fore, legal_sur, preferred_fore, preferred_sur in names.iterator():
+        forenames = {_words(n) for n in (legal_fore, preferred_fore) if n}
+        surnames = {_words(n) for n in (legal_sur, preferred_sur) if n}
+        for fore in forenames:
+            for sur in surnames:
+                if (
+                    fore
+                    and sur
+                    and (f" {fore} {sur} " in haystack or f" {sur} {fore} " in haystack)
+                ):
+                    return True
+    return False
+
+
+def _refuse_names(school, narratives: dict[str, str]) -> None:
+    """Refuse narratives that name a child, naming the section (never the child: the message
+    goes to whoever typed it, but it must not confirm another child's name)."""
+    titles = {s.key: s.title for s in report_sections()}
+    named = [
+        titles.get(key, key)
+        for key, text in narratives.items()
+        if text and narrative_names_a_child(school, text)
+    ]
+    if named:
+        raise ValidationError(
+            "The narrative for "
+            + ", ".join(f"“{title}”" for title in named)
+            + " has a child's name in it. Governors must not be able to identify a child: "
+            "take the name out (write “a child” or “one pupil”) and save again."
+        )
 
 
 @transaction.atomic
@@ -81,6 +135,7 @@ def governors_report_narrative_set(
         raise ValidationError("There is no such section.")
     narratives = dict(report.narratives or {})
     text = text.strip()
+    _refuse_names(report.school, {section: text})
     if text:
         narratives[section] = text
     else:
@@ -114,6 +169,9 @@ def governors_report_publish(*, report: GovernorsReport, by, request=None) -> Go
         raise ValidationError("This report is already published.")
     if report.run is None or report.run.state != ReportRun.State.READY:
         raise ValidationError("Wait until the PDF is made, then publish it.")
+    # Checked again: a narrative carried over from an earlier report, or a child who joined
+    # since it was written.
+    _refuse_names(report.school, report.narratives or {})
     report.published_at = timezone.now()
     report.published_by = by
     report.save(update_fields=["published_at", "published_by"])
@@ -171,3 +229,138 @@ def training_record(*, school, by, attendees, request=None, **details) -> Traini
         request=request,
     )
     return record
+
+
+# --- The whole school's attainment from a CSV ------------------------------------------------
+
+PEER_COLUMNS = ("subject", "point", "percent")
+MAX_PEER_ROWS = 500
+
+
+def _percent(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value.strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite() or number < 0 or number > 100 or number != round(number, 1):
+        return None
+    return number
+
+
+def peer_attainment_rows(
+    school, content: bytes
+) -> tuple[list[tuple[str, str, Decimal]], list[str]]:
+    """The rows of a CSV of the whole school's attainment (``subject,point,percent``: one row a
+    subject and scale point, the percentage of all pupils at that point or above) and every
+    problem found, each naming its row. Nothing about a child is in such a file."""
+    scale = pep_settings_for(school).attainment_scale
+    points = SCALE_VALUES[scale]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], ["The file is not a CSV saved as UTF-8 text."]
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if sorted(headers) != sorted(PEER_COLUMNS):
+        return [], [
+            "The first row must name the columns subject, point and percent "
+            f"(found: {', '.join(headers[:5]) or 'nothing'})."
+        ]
+    rows: list[tuple[str, str, Decimal]] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_PEER_ROWS:
+            problems.append(f"More than {MAX_PEER_ROWS} rows: split the file.")
+            break
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        subject, point, percent = (
+            row.get("subject", ""),
+            row.get("point", ""),
+            row.get("percent", ""),
+        )
+        if not (subject or point or percent):
+            continue  # a blank line
+        if not subject or len(subject) > 100:
+            problems.append(f"Row {number}: the subject is empty or longer than 100 characters.")
+            continue
+        if point not in points:
+            problems.append(
+                f"Row {number}: the point is not on the school's scale ({', '.join(points)})."
+            )
+            continue
+        value = _percent(percent)
+        if value is None:
+            problems.append(
+                f"Row {number}: the percentage must be a number from 0 to 100, "
+                "with at most one decimal place."
+            )
+            continue
+        key = (subject.casefold(), point)
+        if key in seen:
+            problems.append(f"Row {number}: the same subject and point as row {seen[key]}.")
+            continue
+        seen[key] = number
+        rows.append((subject, point, value))
+    if not rows and not problems:
+        problems.append("The file has no rows of figures.")
+    return rows, problems
+
+
+@transaction.atomic
+def peer_attainment_import(*, school, term, content: bytes, by, request=None) -> int:
+    """Every row of the CSV saved, or none: a file with any bad row is refused with the list of
+    problems (``ValidationError``). Returns how many figures were saved."""
+    rows, problems = peer_attainment_rows(school, content)
+    if problems:
+        raise ValidationError(problems)
+    for subject, point, percent in rows:
+        PeerAttainment.objects.update_or_create(
+            school=school,
+            term=term,
+            subject=subject,
+            point=point,
+            defaults={"percent_at_or_above": percent, "entered_by": by},
+        )
+    audit_record(
+        action=ReportAction.PEER_ATTAINMENT_IMPORTED,
+        actor=by,
+        school=school,
+        values={"term": term.pk, "rows": len(rows)},
+        request=request,
+    )
+    return len(rows)
+
+
+# --- Termly attainment of children previously in care or with a social worker ----------------
+
+
+@transaction.atomic
+def termly_attainment_record(
+    *, pupil, term, subject: str, current: str, by, request=None
+) -> TermlyAttainment:
+    """A child's attainment in a subject this term (a child previously in care or with a
+    social worker; a child in care's is in their PEP). ``current`` must be on the school's
+    scale; the subject is kept by field name only in the audit log."""
+    if term.academic_year.school_id != pupil.school_id:
+        raise ValidationError("Choose one of the school's terms.")
+    scale = pep_settings_for(pupil.school).attainment_scale
+    if current not in SCALE_VALUES[scale]:
+        raise ValidationError({"current": "Choose a point on the school's scale."})
+    subject = subject.strip()
+    if not subject:
+        raise ValidationError({"subject": "Enter the subject."})
+    row, _ = TermlyAttainment.objects.update_or_create(
+        pupil=pupil, term=term, subject=subject, defaults={"current": current, "recorded_by": by}
+    )
+    audit_record(
+        action=ReportAction.TERMLY_ATTAINMENT_RECORDED,
+        actor=by,
+        school=pupil.school,
+        obj=row,
+        pupil_id=pupil.pk,
+        fields=["subject"],
+        values={"term": term.pk, "current": current},
+        request=request,
+    )
+    return row

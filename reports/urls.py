@@ -20,5 +20,12 @@ urlpatterns = [
     path("training/", views.training, name="training"),
     path("training/add/", views.training_add, name="training_add"),
     path("attainment/", views.peer_attainment, name="peer_attainment"),
+    path("attainment/upload/", views.peer_attainment_upload, name="peer_attainment_upload"),
+    path("attainment/termly/", views.termly_attainment, name="termly_attainment"),
+    path(
+        "attainment/termly/<int:pk>/",
+        views.termly_attainment_pupil,
+        name="termly_attainment_pupil",
+    ),
     path("settings/", views.report_settings, name="settings"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,18 +19,30 @@ from core.exports import Column, export_response
 from core.forms import saved
 from core.models import ReportRun
 from core.report_runs import report_run_content
-from core.report_sections import Figure, SectionFigures, dashboard_sections, report_sections
+from core.report_sections import (
+    Figure,
+    SectionFigures,
+    dashboard_sections,
+    deadlines,
+    report_sections,
+)
 from peps.selectors import pep_settings_for
+from pupils.access import pupil_for
+from pupils.cohort import CohortGroup
+from pupils.models import Pupil
+from pupils.selectors import with_cohort
 from reports import services
 from reports.audit import ReportAction
 from reports.forms import (
     NarrativeForm,
     PeerAttainmentForm,
+    PeerAttainmentUploadForm,
     ReportRequestForm,
     ReportSettingsForm,
+    TermlyAttainmentForm,
     TrainingForm,
 )
-from reports.models import GovernorsReport, PeerAttainment, TrainingRecord
+from reports.models import GovernorsReport, PeerAttainment, TermlyAttainment, TrainingRecord
 from reports.periods import chosen_period, period_key, periods_for, year_period
 from reports.sections import settings_for
 from schools.models import Term
@@ -69,6 +82,7 @@ def dashboard(request):
             "period_key": period_key(period) if period else "",
             "periods": periods_for(calendar),
             "sections": shown,
+            "deadlines": deadlines(request.school, today, request.capabilities),
             "today": today,
         },
     )
@@ -203,6 +217,9 @@ def narrative_edit(request, pk: int, section: str):
             "form": form,
             "title": f"Narrative: {entry.title}",
             "caption": str(governors_report),
+            "lede": "Governors read this. Never write a child's name or anything that could "
+            "identify a child (a year group with one child in care, a placement, an event): "
+            "Harbour refuses a narrative with a pupil's name in it.",
             "cancel_url": reverse("reports:report", args=[governors_report.pk]),
         },
     )
@@ -366,4 +383,123 @@ def report_settings(request):
         request,
         "includes/form_page.html",
         {"form": form, "title": "Report settings", "cancel_url": reverse("reports:reports")},
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def peer_attainment_upload(request):
+    """The whole school's figures for a term from a CSV: every row checked, all saved or none,
+    each problem listed with its row."""
+    terms = _school_terms(request)
+    form = PeerAttainmentUploadForm(request.POST or None, request.FILES or None, terms=terms)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        term = next(t for t in terms if str(t.pk) == form.cleaned_data["term"])
+        try:
+            saved_rows = services.peer_attainment_import(
+                school=request.school,
+                term=term,
+                content=form.cleaned_data["file"].read(),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            problems = error.messages
+            form.add_error("file", "The file has problems: nothing was saved. See the list below.")
+        else:
+            messages.success(request, f"Saved {saved_rows} figure{'s' if saved_rows != 1 else ''}.")
+            return redirect("reports:peer_attainment")
+    return render(
+        request, "reports/peer_attainment_upload.html", {"form": form, "problems": problems}
+    )
+
+
+# --- Termly attainment of children previously in care or with a social worker ----------------
+
+TERMLY_GROUPS = [CohortGroup.CPIC.value, CohortGroup.CWSW.value]
+
+
+def _school_terms(request) -> list[Term]:
+    return list(
+        Term.objects.filter(academic_year__school=request.school)
+        .select_related("academic_year")
+        .order_by("-first_day")
+    )
+
+
+def _chosen_term(request, terms: list[Term], today) -> Term | None:
+    wanted = request.POST.get("term") or request.GET.get("term", "")
+    chosen = next((t for t in terms if str(t.pk) == wanted), None)
+    if chosen is None:  # the latest term that has started
+        chosen = next((t for t in terms if t.first_day <= today), terms[-1] if terms else None)
+    return chosen
+
+
+@requires(Capability.EDIT_PUPILS)
+def termly_attainment(request):
+    """The children previously in care or with a social worker on roll in a term, with how many
+    subjects each has recorded: the way in to enter their termly attainment."""
+    today = timezone.localdate()
+    terms = _school_terms(request)
+    term = _chosen_term(request, terms, today)
+    children = []
+    if term is not None:
+        day = min(term.last_day, max(today, term.first_day))
+        recorded = dict(
+            TermlyAttainment.objects.filter(pupil__school=request.school, term=term)
+            .values("pupil_id")
+            .annotate(n=Count("pk"))
+            .values_list("pupil_id", "n")
+        )
+        children = list(
+            with_cohort(Pupil.objects.filter(school=request.school).on_roll_on(day), today=day)
+            .filter(cohort_group__in=TERMLY_GROUPS)
+            .order_by("legal_surname", "legal_forename", "pk")
+        )
+        for child in children:
+            child.subjects_recorded = recorded.get(child.pk, 0)
+    if children:  # one read event for each child listed
+        audit_record(
+            action=ReportAction.TERMLY_ATTAINMENT_LISTED,
+            request=request,
+            pupil_ids=[c.pk for c in children],
+            values={"term": term.pk},
+        )
+    return render(
+        request,
+        "reports/termly_attainment.html",
+        {"terms": terms, "term": term, "children": children},
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def termly_attainment_pupil(request, pk: int):
+    pupil = pupil_for(request, pk)
+    terms = _school_terms(request)
+    term = _chosen_term(request, terms, timezone.localdate())
+    if term is None:
+        raise Http404
+    scale = pep_settings_for(request.school).attainment_scale
+    form = TermlyAttainmentForm(request.POST or None, scale=scale)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.termly_attainment_record(
+                pupil=pupil,
+                term=term,
+                subject=form.cleaned_data["subject"],
+                current=form.cleaned_data["current"],
+                by=request.user,
+                request=request,
+            )
+
+        if saved(form, write):
+            messages.success(request, "Saved.")
+            url = reverse("reports:termly_attainment_pupil", args=[pupil.pk])
+            return redirect(f"{url}?term={term.pk}")
+    records = TermlyAttainment.objects.filter(pupil=pupil, term=term).order_by("subject")
+    return render(
+        request,
+        "reports/termly_attainment_pupil.html",
+        {"pupil": pupil, "term": term, "form": form, "records": records},
     )

@@ -8,6 +8,7 @@ from schools.models import AcademicYear
 from tests.conftest import member
 from tests.factories import add_year
 from tests.matrix import COHORT, EDITORS, MATRIX_DAY, Page
+from tests.pupil_factories import PupilFactory
 
 GOVERNORS = COHORT | {Role.GOVERNOR}
 
@@ -44,6 +45,13 @@ def _table(school) -> dict:
     return {"table": "authorities", "file_format": "csv"}
 
 
+def _termly_pupil(school) -> dict:
+    # The page needs one of the school's terms (another school's pupil: a 404).
+    if not AcademicYear.objects.filter(school=school, start_year=2026).exists():
+        add_year(school, 2026)
+    return {"pk": PupilFactory(school=school).pk}
+
+
 REPORT_PAGES = [
     Page("reports:dashboard", COHORT),
     Page("reports:dashboard_export", COHORT, record=_table),
@@ -56,5 +64,8 @@ REPORT_PAGES = [
     Page("reports:training", COHORT),
     Page("reports:training_add", EDITORS),
     Page("reports:peer_attainment", EDITORS),
+    Page("reports:peer_attainment_upload", EDITORS),
+    Page("reports:termly_attainment", EDITORS),
+    Page("reports:termly_attainment_pupil", EDITORS, record=_termly_pupil),
     Page("reports:settings", EDITORS),
 ]

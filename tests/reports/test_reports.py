@@ -53,7 +53,8 @@ def test_counts_of_one_to_threshold_less_one_are_shown_as_fewer_than_n():
 
 def test_a_percentage_of_a_small_group_is_withheld():
     assert suppressed_percent(2, 3, 5) == "not shown (fewer than 5 children)"
-    assert suppressed_percent(3, 6, 5) == "50%"
+    assert suppressed_percent(3, 6, 5) == "not shown (a group of fewer than 5)"  # 3 children
+    assert suppressed_percent(6, 12, 5) == "50%"
 
 
 def test_a_section_suppresses_flagged_figures_and_count_columns_only():
@@ -137,10 +138,11 @@ def test_attainment_is_set_against_the_whole_school(year):
     autumn = Term.objects.get(
         academic_year__school=year, academic_year__start_year=2026, name="autumn"
     )
-    for i, pupil in enumerate(in_care(year, 5)):
+    # 6 of 11 at the standard, 5 below: neither is a small group, so the share is shown.
+    for i, pupil in enumerate(in_care(year, 11)):
         pep = CompletedPepFactory(pupil=pupil, term=autumn)
         AttainmentRecord.objects.create(
-            pep=pep, subject="Maths", current="5" if i < 3 else "3", expected="5"
+            pep=pep, subject="Maths", current="5" if i < 6 else "3", expected="5"
         )
     PeerAttainment.objects.create(
         school=year, term=autumn, subject="Maths", point="4", percent_at_or_above=Decimal("72")
@@ -149,7 +151,7 @@ def test_attainment_is_set_against_the_whole_school(year):
         GovernorsReport(school=year, kind="annual", academic_year=2026), today=TODAY
     )
     attainment = next(s for s in document.sections if s.section.key == "attainment").section
-    assert attainment.tables[0].rows == [["Maths", "60%", "–", "–", "72%"]]
+    assert attainment.tables[0].rows == [["Maths", "55%", "–", "–", "72%"]]
 
 
 def test_training_days_are_checked_against_the_expectation(year):
@@ -203,6 +205,13 @@ def test_the_pdf_has_the_numbers_and_no_child_s_name_birth_date_or_upn(year):
     assert "fewer than 5" in text
     assert "A good year for the group." in text
     assert "Contents" in text and "page" in text
+    # It contains no child's information, so its running header must not say it does.
+    assert "contains information about a child" not in text
+    # Every page's running header says what it is instead (laid out beside the title, so the
+    # line may wrap: its start is on each page).
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) > 1
+    assert all("For the governing board: no child is named" in page for page in pages)
     for child in children + list(Pupil.objects.filter(school=year)):
         for identity in (child.legal_forename, child.legal_surname, child.upn):
             assert identity not in text
