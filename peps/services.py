@@ -230,6 +230,27 @@ def pep_update(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Per
 
 
 @transaction.atomic
+def pep_figures_refresh(
+    *, pep: PersonalEducationPlan, by, today: dt.date, request=None
+) -> list[str]:
+    """Bring a draft's figures that other apps provide (``pupils.pep_hooks``: the suspensions
+    this school year) up to date, as of its meeting date. Called when a draft is opened or
+    edited by someone who may edit it; returns the names of the fields it changed."""
+    if pep.status != Status.DRAFT:
+        return []
+    fresh = hooks.pep_fields_refreshed(pep, today=today)
+    changed = [n for n, v in fresh.items() if n in PEP_FIELDS and getattr(pep, n) != v]
+    if not changed:
+        return []
+    _lock_draft(pep)
+    for name in changed:
+        setattr(pep, name, fresh[name])
+    pep.save(update_fields=changed)
+    _audit(PepAction.UPDATED, pep=pep, by=by, request=request, fields=changed)
+    return changed
+
+
+@transaction.atomic
 def pep_discard(*, pep: PersonalEducationPlan, by, request=None) -> None:
     """Delete a draft that should not have been started (or a correction not wanted)."""
     _lock_draft(pep)

@@ -174,8 +174,11 @@ def pep_start(request, pupil_id: int):
 def pep(request, pk: int):
     plan = pep_for(request, pk)
     today = timezone.localdate()
-    targets_to_review = selectors.targets_to_review(plan)
     draft = plan.status == Status.DRAFT
+    if draft and Capability.EDIT_PUPILS in request.capabilities:
+        # Figures other apps provide (suspensions) as they stand now, not when it was started.
+        services.pep_figures_refresh(pep=plan, by=request.user, today=today, request=request)
+    targets_to_review = selectors.targets_to_review(plan)
     problems = services.completion_problems(plan, today=today) if draft else []
     sdqs = selectors.sdq_views_for_pupil(plan.pupil)
     targets = list(plan.targets.all())
@@ -224,6 +227,10 @@ def pep_edit(request, pk: int):
     plan = pep_for(request, pk)
     if plan.is_locked:
         return _locked_redirect(request, plan)
+    if request.method == "GET":
+        services.pep_figures_refresh(
+            pep=plan, by=request.user, today=timezone.localdate(), request=request
+        )
     initial = {name: getattr(plan, name) for name in services.PEP_FIELDS}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
