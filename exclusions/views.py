@@ -396,16 +396,23 @@ def register(request):
     today = timezone.localdate()
     year = academic_year_of(today)
     rows = list(selectors.register_rows(request.school, year=year))
+    risks = list(selectors.open_risks(request.school))
+    timetables = list(selectors.timetables_in_force(request.school, today=today))
+    shown = {r.pupil_id for r in rows} | {r.pupil_id for r in risks}
+    shown |= {t.pupil_id for t in timetables}
     audit_record(
         action=ExclusionAction.REGISTER_VIEWED,
         request=request,
-        values={"page": "exclusions:register", "pupils": len({r.pupil_id for r in rows})},
+        values={"page": "exclusions:register", "pupils": len(shown)},
     )
     return render(
         request,
         "exclusions/register.html",
         {
             "rows": rows,
+            "risks": risks,
+            "timetables": timetables,
+            "today": today,
             "year": academic_year_label(year),
             "can_edit": EDIT in request.capabilities,
             "can_settings": bool(set(SETTINGS_ROLES) & request.capabilities),

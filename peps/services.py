@@ -229,25 +229,15 @@ def pep_update(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Per
     return pep
 
 
-@transaction.atomic
-def pep_figures_refresh(
-    *, pep: PersonalEducationPlan, by, today: dt.date, request=None
-) -> list[str]:
-    """Bring a draft's figures that other apps provide (``pupils.pep_hooks``: the suspensions
-    this school year) up to date, as of its meeting date. Called when a draft is opened or
-    edited by someone who may edit it; returns the names of the fields it changed."""
+def pep_figures_fresh(pep: PersonalEducationPlan, *, today: dt.date) -> dict:
+    """The figures other apps provide (``pupils.pep_hooks``: the suspensions this school year)
+    as they stand now for the draft ``pep``, as of its meeting date, where they differ from the
+    draft's: the edit form starts from them and the PEP page says so. A read: nothing is
+    written until the teacher saves (who may know of a suspension at a previous school)."""
     if pep.status != Status.DRAFT:
-        return []
+        return {}
     fresh = hooks.pep_fields_refreshed(pep, today=today)
-    changed = [n for n, v in fresh.items() if n in PEP_FIELDS and getattr(pep, n) != v]
-    if not changed:
-        return []
-    _lock_draft(pep)
-    for name in changed:
-        setattr(pep, name, fresh[name])
-    pep.save(update_fields=changed)
-    _audit(PepAction.UPDATED, pep=pep, by=by, request=request, fields=changed)
-    return changed
+    return {n: v for n, v in fresh.items() if n in PEP_FIELDS and getattr(pep, n) != v}
 
 
 @transaction.atomic

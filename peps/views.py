@@ -175,9 +175,6 @@ def pep(request, pk: int):
     plan = pep_for(request, pk)
     today = timezone.localdate()
     draft = plan.status == Status.DRAFT
-    if draft and Capability.EDIT_PUPILS in request.capabilities:
-        # Figures other apps provide (suspensions) as they stand now, not when it was started.
-        services.pep_figures_refresh(pep=plan, by=request.user, today=today, request=request)
     targets_to_review = selectors.targets_to_review(plan)
     problems = services.completion_problems(plan, today=today) if draft else []
     sdqs = selectors.sdq_views_for_pupil(plan.pupil)
@@ -218,6 +215,8 @@ def pep(request, pk: int):
             # Its PDF still being made, to go to the Virtual School once made.
             "sending": plan.status == Status.COMPLETED and services.pep_pdf_sending(plan),
             "can_send": Capability.EDIT_PUPILS in request.capabilities,
+            # A draft's suspension figures, where the record has moved on since they were filled.
+            "fresh_figures": services.pep_figures_fresh(plan, today=today) if draft else {},
         },
     )
 
@@ -227,11 +226,9 @@ def pep_edit(request, pk: int):
     plan = pep_for(request, pk)
     if plan.is_locked:
         return _locked_redirect(request, plan)
-    if request.method == "GET":
-        services.pep_figures_refresh(
-            pep=plan, by=request.user, today=timezone.localdate(), request=request
-        )
     initial = {name: getattr(plan, name) for name in services.PEP_FIELDS}
+    # Figures other apps provide (suspensions) as they stand now, not when it was started.
+    initial.update(services.pep_figures_fresh(plan, today=timezone.localdate()))
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
 

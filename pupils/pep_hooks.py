@@ -14,8 +14,9 @@ into it from its ``AppConfig.ready``:
   attendance). A provider that raises ``ValidationError`` (term dates missing, say) is left
   out: the teacher types the figures instead. ``pep_fields_refreshed(pep, today=...)`` asks
   the same providers again for a draft, as of its meeting date (today until one is set):
-  ``peps.services.pep_figures_refresh`` brings a draft up to date when it is opened or edited,
-  so a suspension decided after the PEP was started is in it.
+  ``peps.services.pep_figures_fresh`` offers them when a draft is opened (the PEP page says
+  the record has moved on) or edited (the form starts from them), so a suspension decided
+  after the PEP was started reaches it.
 * ``summary_provider(name, provider)``: ``provider(*, pupil, until) -> [(label, text), ...]``
   for a section of the PEP's page and PDF drawn from another app's records (the school year's
   attendance up to the meeting, ``ATTENDANCE_SUMMARY``); ``summary(name, ...)`` returns [] when
