@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.concerns import load_demo_concerns
+from demo.exclusions import load_demo_exclusions
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         load_demo_peps(school, today=today)
         load_demo_reports(school, today=today)
         load_demo_concerns(school, today=today)
+        load_demo_exclusions(school, today=today)
         self._write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo school ready: {school.name}"))
 
