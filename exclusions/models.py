@@ -208,7 +208,10 @@ class AlternativeTried(models.Model):
 
 
 class Reason(models.TextChoices):
-    """The DfE's reason categories for a suspension or permanent exclusion (school census)."""
+    """The DfE's reason categories for a suspension or permanent exclusion (the school census's
+    exclusion reason codes). ⚠ Not in DOMAIN.md and not checked against the DfE's Common Basic
+    Data Set: docs/exclusions.md ("The reason list") says where it comes from and what is open.
+    """
 
     PHYSICAL_ASSAULT_PUPIL = "PP", "Physical assault against a pupil"
     PHYSICAL_ASSAULT_ADULT = "PA", "Physical assault against an adult"
