@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from core.models import AuditEvent
 from core.report_sections import Period, suppress_section
@@ -284,3 +285,16 @@ def test_the_head_and_the_dt_see_what_waits(school):
     assert any(label.startswith("Statutory notices not sent: 5 (5 late)") for label in labels)
     assert any(label.startswith("Governing board meetings due: 1") for label in labels)
     assert "Reduced timetable reviews due: 1" in labels
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_head_s_dashboard_and_home_page_show_the_pathway(school, head_client):
+    pupil = child(school)
+    consulted(pupil)
+    suspend(pupil)
+    dashboard = head_client.get(reverse("reports:dashboard")).content.decode()
+    assert "Suspensions and exclusions" in dashboard
+    assert "Governing board meetings due" in dashboard
+    home = head_client.get("/").content.decode()
+    assert "Children at risk of suspension, a decision to make: 1" in home
+    assert "Statutory notices not sent: 5" in home
