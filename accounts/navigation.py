@@ -39,6 +39,8 @@ NAVIGATION = [
         "schools:virtual_schools",
         (Capability.VIEW_COHORT, Capability.MANAGE_SCHOOL),
     ),
+    # The local authority's and the clerk's addresses for the statutory notices.
+    NavItem("Exclusion notices", "exclusions:settings", (Capability.MANAGE_SCHOOL,)),
     NavItem("Outbox", "notifications:outbox", (Capability.OVERSEE_RECORDS,)),
     NavItem("Audit log", "accounts:audit", (Capability.OVERSEE_RECORDS,)),
 ]

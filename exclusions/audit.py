@@ -23,3 +23,7 @@ class ExclusionAction(AuditAction):
     REDUCED_TIMETABLE_ADDED = "reduced_timetable.added"
     REDUCED_TIMETABLE_REVIEWED = "reduced_timetable.reviewed"
     SETTINGS_CHANGED = "exclusion.settings_changed"
+    SETTINGS_ADDRESS_CONFIRMED = "exclusion.settings_address_confirmed"
+    NOTICE_RELEASED = "exclusion.notice_released"
+    WHOLE_SCHOOL_ENTERED = "exclusion.whole_school_entered"
+    WHOLE_SCHOOL_VIEWED = "exclusion.whole_school_viewed"

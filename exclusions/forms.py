@@ -166,3 +166,37 @@ class ReducedTimetableForm(_Form):
 class TimetableReviewForm(_Form):
     next_review_on = date_field("Next review date", required=False)
     ends_on = date_field("Ends on", required=False)
+
+
+class SettingsForm(_Form):
+    local_authority_email = forms.EmailField(
+        label="Local authority exclusions team email",
+        required=False,
+        help_text="Told of every suspension and permanent exclusion, whatever its length",
+    )
+    governing_board_email = forms.EmailField(
+        label="Clerk to the governing board email",
+        required=False,
+        help_text="The governing board is told through its clerk",
+    )
+    in_care_provision_from_day_one = forms.BooleanField(
+        label="Education arranged from the first day for a child in care (the law: the sixth)",
+        required=False,
+    )
+    reduced_timetable_needs_virtual_school = forms.BooleanField(
+        label="A reduced timetable for a child in care needs the Virtual School's agreement",
+        required=False,
+    )
+    reduced_timetable_review_weeks = forms.IntegerField(
+        label="Review a reduced timetable within this many weeks", min_value=1, max_value=12
+    )
+
+
+class WholeSchoolForm(_Form):
+    pupils_on_roll = forms.IntegerField(label="Pupils on roll", min_value=1)
+    suspensions = forms.IntegerField(label="Suspensions", min_value=0)
+    pupils_suspended = forms.IntegerField(label="Pupils suspended at least once", min_value=0)
+    suspension_days = forms.DecimalField(
+        label="School days of suspension", min_value=0, decimal_places=1, max_digits=7
+    )
+    permanent_exclusions = forms.IntegerField(label="Permanent exclusions", min_value=0)

@@ -33,8 +33,24 @@ class ExclusionSettings(models.Model):
     # DOMAIN.md 2.7: local authorities commonly require the Virtual School's agreement before a
     # reduced timetable for a child in care, reviewed within six weeks. Local policy: settings.
     reduced_timetable_needs_virtual_school = models.BooleanField(default=True)
-    reduced_timetable_review_weeks = models.PositiveSmallIntegerField(default=6)
+    reduced_timetable_review_weeks = models.PositiveSmallIntegerField(
+        "review a reduced timetable within this many weeks", default=6
+    )
+    # The addresses someone in the school checked (the Virtual School contacts' rule,
+    # schools.VirtualSchoolContact): Harbour sends a child's notice only to an address that
+    # matches the one confirmed, so a changed address has to be confirmed again.
+    local_authority_confirmed_email = models.EmailField(blank=True)
+    local_authority_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    local_authority_confirmed_at = models.DateTimeField(null=True, blank=True)
+    governing_board_confirmed_email = models.EmailField(blank=True)
+    governing_board_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    governing_board_confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    # The two addresses are offices' addresses, never about a child: the log keeps them.
     audit_values = frozenset(
         {
             "local_authority_email",
@@ -42,11 +58,79 @@ class ExclusionSettings(models.Model):
             "in_care_provision_from_day_one",
             "reduced_timetable_needs_virtual_school",
             "reduced_timetable_review_weeks",
+            "address",
+            "confirmed",
+            "recipient",
         }
     )
 
+    # The recipients whose address these settings hold, by the prefix of their fields.
+    ADDRESSES = {"local_authority": "local authority", "governing_board": "governing board"}
+
     def __str__(self) -> str:
         return f"Exclusion settings of {self.school}"
+
+    def address(self, prefix: str) -> str:
+        return getattr(self, f"{prefix}_email").strip()
+
+    def is_confirmed(self, prefix: str) -> bool:
+        confirmed = getattr(self, f"{prefix}_confirmed_email")
+        address = self.address(prefix)
+        return bool(address) and confirmed.strip().lower() == address.lower()
+
+    def confirmed_address(self, prefix: str) -> tuple[str, str]:
+        """``(email, held_because)`` for a notice to this recipient."""
+        if not self.address(prefix):
+            return "", f"no {self.ADDRESSES[prefix]} address in the settings"
+        if not self.is_confirmed(prefix):
+            return "", f"the {self.ADDRESSES[prefix]} address is not confirmed"
+        return self.address(prefix), ""
+
+
+class WholeSchoolSuspensions(models.Model):
+    """The whole school's suspensions and permanent exclusions in a school year, entered from
+    the school's own records (its census return), so the dashboard and the governors' report
+    can set the children in each group against their peers."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField()  # the year the school year starts in
+    pupils_on_roll = models.PositiveIntegerField("pupils on roll")
+    suspensions = models.PositiveIntegerField("suspensions")
+    pupils_suspended = models.PositiveIntegerField("pupils suspended at least once")
+    suspension_days = models.DecimalField(
+        "school days of suspension", max_digits=7, decimal_places=1
+    )
+    permanent_exclusions = models.PositiveIntegerField("permanent exclusions")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    audit_values = frozenset(
+        {
+            "academic_year",
+            "pupils_on_roll",
+            "suspensions",
+            "pupils_suspended",
+            "suspension_days",
+            "permanent_exclusions",
+        }
+    )
+
+    class Meta:
+        verbose_name_plural = "whole-school suspension figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year"], name="one_whole_school_figure_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(pupils_suspended__lte=models.F("pupils_on_roll")),
+                name="pupils_suspended_within_roll",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Whole-school suspensions {self.academic_year}"
 
 
 class SuspensionRisk(models.Model):
@@ -124,7 +208,10 @@ class AlternativeTried(models.Model):
 
 
 class Reason(models.TextChoices):
-    """The DfE's reason categories for a suspension or permanent exclusion (school census)."""
+    """The DfE's reason categories for a suspension or permanent exclusion (the school census's
+    exclusion reason codes). ⚠ Not in DOMAIN.md and not checked against the DfE's Common Basic
+    Data Set: docs/exclusions.md ("The reason list") says where it comes from and what is open.
+    """
 
     PHYSICAL_ASSAULT_PUPIL = "PP", "Physical assault against a pupil"
     PHYSICAL_ASSAULT_ADULT = "PA", "Physical assault against an adult"

@@ -152,6 +152,25 @@ def register_rows(school, *, year: int) -> QuerySet[Exclusion]:
     )
 
 
+def open_risks(school) -> QuerySet[SuspensionRisk]:
+    """Children at risk of suspension, the risk still open: one query with the child."""
+    return (
+        SuspensionRisk.objects.filter(pupil__school=school, closed_on__isnull=True)
+        .select_related("pupil")
+        .order_by("opened_on", "pk")
+    )
+
+
+def timetables_in_force(school, *, today: dt.date) -> QuerySet[ReducedTimetable]:
+    """Reduced timetables not ended, the review soonest first: one query with the child."""
+    return (
+        ReducedTimetable.objects.filter(pupil__school=school, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("pupil")
+        .order_by("review_on", "pk")
+    )
+
+
 def notices_log(school) -> QuerySet[StatutoryNotice]:
     """Every statutory notice of the school, newest first: one query."""
     return (

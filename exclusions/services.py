@@ -32,6 +32,7 @@ from exclusions.models import (
     ReducedTimetable,
     StatutoryNotice,
     SuspensionRisk,
+    WholeSchoolSuspensions,
 )
 from notifications.services import message_queue
 from pupils.cohort import IN_CARE, PREVIOUSLY_IN_CARE
@@ -555,26 +556,14 @@ def recipients(
         out.append((Recipient.PARENTS, "", "no parent or carer recorded"))
     for contact in parents:
         out.append((Recipient.PARENTS, contact.email, "" if contact.email else "no email address"))
-    out.append(
-        (
-            Recipient.LOCAL_AUTHORITY,
-            settings.local_authority_email,
-            "" if settings.local_authority_email else "no local authority address in the settings",
-        )
-    )
+    out.append((Recipient.LOCAL_AUTHORITY, *settings.confirmed_address("local_authority")))
     for contact in _in_force_contacts(pupil, [ContactKind.SOCIAL_WORKER], on):
         out.append(
             (Recipient.SOCIAL_WORKER, contact.email, "" if contact.email else "no email address")
         )
     if in_care_on(pupil, on):
         out.append((Recipient.VIRTUAL_SCHOOL, *_virtual_school_email(pupil, on)))
-    out.append(
-        (
-            Recipient.GOVERNING_BOARD,
-            settings.governing_board_email,
-            "" if settings.governing_board_email else "no clerk's address in the settings",
-        )
-    )
+    out.append((Recipient.GOVERNING_BOARD, *settings.confirmed_address("governing_board")))
     return out
 
 
@@ -784,6 +773,150 @@ def reduced_timetable_review(
         values={"reviewed_on": today, "review_on": timetable.review_on, "ends_on": ends_on},
     )
     return timetable
+
+
+# --- Settings: the local authority's and the clerk's addresses ------------------------------
+
+SETTINGS_FIELDS = (
+    "local_authority_email",
+    "governing_board_email",
+    "in_care_provision_from_day_one",
+    "reduced_timetable_needs_virtual_school",
+    "reduced_timetable_review_weeks",
+)
+
+
+@transaction.atomic
+def settings_save(*, school, by, request=None, **values) -> ExclusionSettings:
+    """Change the school's exclusions settings (the head or the administrator). A changed
+    address loses its confirmation: no child's notice goes to it until someone confirms it."""
+    row, _ = ExclusionSettings.objects.select_for_update().get_or_create(school=school)
+    values = {name: values[name] for name in SETTINGS_FIELDS if name in values}
+    for name in ("local_authority_email", "governing_board_email"):
+        values[name] = (values.get(name) or "").strip()
+    changed = {
+        name: [getattr(row, name), v] for name, v in values.items() if getattr(row, name) != v
+    }
+    if not changed:
+        return row
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean(exclude=["school"])
+    row.save()
+    audit_record(
+        action=ExclusionAction.SETTINGS_CHANGED,
+        request=request,
+        actor=by,
+        school=school,
+        obj=row,
+        fields=list(changed),
+        values=changed,
+    )
+    return row
+
+
+@transaction.atomic
+def settings_address_confirm(
+    *, school, prefix: str, email: str, by, today: dt.date, request=None
+) -> list[StatutoryNotice]:
+    """Record that someone in the school checked ``email`` is the right address for the local
+    authority's exclusions team or the governing board's clerk (``prefix``), and send the
+    notices held for want of it (not sent, not delivered by hand): they are still owed.
+    ``email`` is the address the person was shown: if it has changed since, nothing is
+    confirmed. Returns the notices now in the outbox."""
+    if prefix not in ExclusionSettings.ADDRESSES:
+        raise ValidationError("Unknown address")
+    row = ExclusionSettings.objects.select_for_update().filter(school=school).first()
+    if row is None or not row.address(prefix):
+        raise ValidationError("Enter the address in the settings first.")
+    if row.address(prefix).lower() != email.strip().lower():
+        raise ValidationError(
+            f"The address is now {row.address(prefix)}, not {email}. Check the new address "
+            "before confirming it.",
+            code="address_changed",
+        )
+    if not row.is_confirmed(prefix):
+        setattr(row, f"{prefix}_confirmed_email", row.address(prefix))
+        setattr(row, f"{prefix}_confirmed_by", by)
+        setattr(row, f"{prefix}_confirmed_at", timezone.now())
+        row.save()
+        audit_record(
+            action=ExclusionAction.SETTINGS_ADDRESS_CONFIRMED,
+            request=request,
+            actor=by,
+            school=school,
+            obj=row,
+            values={"recipient": prefix, "address": row.address(prefix)},
+        )
+    return _held_notices_send(
+        school, recipient=prefix, email=row.address(prefix), by=by, request=request
+    )
+
+
+def _held_notices_send(school, *, recipient: str, email: str, by, request) -> list[StatutoryNotice]:
+    held = list(
+        StatutoryNotice.objects.select_for_update()
+        .filter(
+            pupil__school=school,
+            recipient=recipient,
+            message__isnull=True,
+            delivered_at__isnull=True,
+        )
+        .exclude(exclusion=None)
+        .select_related("pupil__school", "exclusion")
+        .order_by("pk")
+    )
+    for notice in held:
+        notice.email, notice.held_because = email, ""
+        notice.save(update_fields=["email", "held_because"])
+        _queue_notice(notice, by=by)
+        audit_record(
+            action=ExclusionAction.NOTICE_RELEASED,
+            request=request,
+            actor=by,
+            school=school,
+            obj=notice,
+            pupil_id=notice.pupil_id,
+            values={"recipient": notice.recipient, "purpose": notice.purpose},
+        )
+    return held
+
+
+WHOLE_SCHOOL_FIELDS = (
+    "pupils_on_roll",
+    "suspensions",
+    "pupils_suspended",
+    "suspension_days",
+    "permanent_exclusions",
+)
+
+
+@transaction.atomic
+def whole_school_save(*, school, academic_year: int, by, request=None, **values):
+    """The whole school's suspension figures for a school year (the peers the children in
+    each group are set against on the dashboard and in the governors' report)."""
+    values = {name: values[name] for name in WHOLE_SCHOOL_FIELDS}
+    if values["pupils_suspended"] > values["pupils_on_roll"]:
+        raise ValidationError({"pupils_suspended": "More pupils suspended than on roll"})
+    if values["pupils_suspended"] > values["suspensions"]:
+        raise ValidationError({"pupils_suspended": "More pupils suspended than suspensions"})
+    row, created = WholeSchoolSuspensions.objects.select_for_update().get_or_create(
+        school=school, academic_year=academic_year, defaults={**values, "entered_by": by}
+    )
+    if not created:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.entered_by = by
+        row.save()
+    audit_record(
+        action=ExclusionAction.WHOLE_SCHOOL_ENTERED,
+        request=request,
+        actor=by,
+        school=school,
+        obj=row,
+        values={"academic_year": academic_year, **values},
+    )
+    return row
 
 
 def now() -> dt.datetime:

@@ -6,6 +6,8 @@ reintegration, the board's meeting, notices and reduced timetables need
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +31,11 @@ from exclusions.forms import (
     ReducedTimetableForm,
     ReintegrationForm,
     RiskForm,
+    SettingsForm,
     TimetableReviewForm,
+    WholeSchoolForm,
 )
+from exclusions.models import ExclusionSettings, StatutoryNotice, WholeSchoolSuspensions
 from exclusions.report_kinds import EXCLUSION_LETTER
 from pupils.access import pupil_for, record_read
 from schools.schooldays import academic_year_label, academic_year_of
@@ -391,15 +396,27 @@ def register(request):
     today = timezone.localdate()
     year = academic_year_of(today)
     rows = list(selectors.register_rows(request.school, year=year))
+    risks = list(selectors.open_risks(request.school))
+    timetables = list(selectors.timetables_in_force(request.school, today=today))
+    shown = {r.pupil_id for r in rows} | {r.pupil_id for r in risks}
+    shown |= {t.pupil_id for t in timetables}
     audit_record(
         action=ExclusionAction.REGISTER_VIEWED,
         request=request,
-        values={"page": "exclusions:register", "pupils": len({r.pupil_id for r in rows})},
+        values={"page": "exclusions:register", "pupils": len(shown)},
     )
     return render(
         request,
         "exclusions/register.html",
-        {"rows": rows, "year": academic_year_label(year)},
+        {
+            "rows": rows,
+            "risks": risks,
+            "timetables": timetables,
+            "today": today,
+            "year": academic_year_label(year),
+            "can_edit": EDIT in request.capabilities,
+            "can_settings": bool(set(SETTINGS_ROLES) & request.capabilities),
+        },
     )
 
 
@@ -416,4 +433,130 @@ def notices(request):
         request,
         "exclusions/notices.html",
         {"rows": rows, "today": today, "can_edit": EDIT in request.capabilities},
+    )
+
+
+# --- Settings: the addresses the notices go to ----------------------------------------------
+SETTINGS_ROLES = (Capability.DECIDE_EXCLUSION, Capability.MANAGE_SCHOOL)
+
+
+def _addresses(row: ExclusionSettings, school) -> list[dict]:
+    """Each settings address with its state and how many notices wait for it: one query."""
+    held = dict.fromkeys(ExclusionSettings.ADDRESSES, 0)
+    for recipient in (
+        StatutoryNotice.objects.filter(
+            pupil__school=school,
+            recipient__in=list(held),
+            message__isnull=True,
+            delivered_at__isnull=True,
+            exclusion__isnull=False,
+        )
+        .values_list("recipient", flat=True)
+        .iterator()
+    ):
+        held[recipient] += 1
+    return [
+        {
+            "prefix": prefix,
+            "name": label,
+            "email": row.address(prefix),
+            "confirmed": row.is_confirmed(prefix),
+            "confirmed_by": getattr(row, f"{prefix}_confirmed_by"),
+            "confirmed_at": getattr(row, f"{prefix}_confirmed_at"),
+            "held": held[prefix],
+        }
+        for prefix, label in ExclusionSettings.ADDRESSES.items()
+    ]
+
+
+@requires(any_of=SETTINGS_ROLES)
+def settings_page(request):
+    row = (
+        ExclusionSettings.objects.filter(school=request.school)
+        .select_related("local_authority_confirmed_by", "governing_board_confirmed_by")
+        .first()
+    ) or ExclusionSettings(school=request.school)
+    initial = {name: getattr(row, name) for name in services.SETTINGS_FIELDS}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.settings_save(
+                school=request.school, by=request.user, request=request, **form.cleaned_data
+            )
+
+        if saved(form, write):
+            messages.success(
+                request,
+                "Settings saved. Confirm any new address: no child's notice goes to it before.",
+            )
+            return redirect("exclusions:settings")
+    return render(
+        request,
+        "exclusions/settings.html",
+        {"form": form, "addresses": _addresses(row, request.school)},
+    )
+
+
+@require_POST
+@requires(any_of=SETTINGS_ROLES)
+def settings_confirm(request, prefix: str):
+    if prefix not in ExclusionSettings.ADDRESSES:
+        raise Http404
+    try:
+        released = services.settings_address_confirm(
+            school=request.school,
+            prefix=prefix,
+            email=request.POST.get("email", ""),
+            by=request.user,
+            today=timezone.localdate(),
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = ExclusionSettings.ADDRESSES[prefix]
+        done = f"The {name} address is confirmed."
+        if released:
+            done += f" {len(released)} held notice(s) to the {name} are now in the outbox."
+        messages.success(request, done)
+    return redirect("exclusions:settings")
+
+
+@requires(EDIT)
+def whole_school(request):
+    """The whole school's suspension figures for this school year: the peers on the dashboard
+    and in the governors' report."""
+    year = academic_year_of(timezone.localdate())
+    row = WholeSchoolSuspensions.objects.filter(school=request.school, academic_year=year).first()
+    initial = {name: getattr(row, name) for name in services.WHOLE_SCHOOL_FIELDS} if row else {}
+    form = WholeSchoolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def write():
+            services.whole_school_save(
+                school=request.school,
+                academic_year=year,
+                by=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+
+        if saved(form, write):
+            messages.success(request, "Whole-school figures saved")
+            return redirect("exclusions:register")
+    return render(
+        request,
+        "exclusions/form_page.html",
+        {
+            "form": form,
+            "title": f"Whole-school suspensions {academic_year_label(year)}",
+            "lede": (
+                "The whole school's figures for this school year so far, from your school's "
+                "own records (the census return). The dashboard and the governors' report set "
+                "the children in each group against them."
+            ),
+            "button": "Save figures",
+            "cancel_url": reverse("exclusions:register"),
+        },
     )

@@ -230,6 +230,17 @@ def pep_update(*, pep: PersonalEducationPlan, by, request=None, **fields) -> Per
     return pep
 
 
+def pep_figures_fresh(pep: PersonalEducationPlan, *, today: dt.date) -> dict:
+    """The figures other apps provide (``pupils.pep_hooks``: the suspensions this school year)
+    as they stand now for the draft ``pep``, as of its meeting date, where they differ from the
+    draft's: the edit form starts from them and the PEP page says so. A read: nothing is
+    written until the teacher saves (who may know of a suspension at a previous school)."""
+    if pep.status != Status.DRAFT:
+        return {}
+    fresh = hooks.pep_fields_refreshed(pep, today=today)
+    return {n: v for n, v in fresh.items() if n in PEP_FIELDS and getattr(pep, n) != v}
+
+
 @transaction.atomic
 def pep_discard(*, pep: PersonalEducationPlan, by, request=None) -> None:
     """Delete a draft that should not have been started (or a correction not wanted)."""

@@ -174,8 +174,8 @@ def pep_start(request, pupil_id: int):
 def pep(request, pk: int):
     plan = pep_for(request, pk)
     today = timezone.localdate()
-    targets_to_review = selectors.targets_to_review(plan)
     draft = plan.status == Status.DRAFT
+    targets_to_review = selectors.targets_to_review(plan)
     problems = services.completion_problems(plan, today=today) if draft else []
     sdqs = selectors.sdq_views_for_pupil(plan.pupil)
     targets = list(plan.targets.all())
@@ -215,6 +215,8 @@ def pep(request, pk: int):
             # Its PDF still being made, to go to the Virtual School once made.
             "sending": plan.status == Status.COMPLETED and services.pep_pdf_sending(plan),
             "can_send": Capability.EDIT_PUPILS in request.capabilities,
+            # A draft's suspension figures, where the record has moved on since they were filled.
+            "fresh_figures": services.pep_figures_fresh(plan, today=today) if draft else {},
         },
     )
 
@@ -225,6 +227,8 @@ def pep_edit(request, pk: int):
     if plan.is_locked:
         return _locked_redirect(request, plan)
     initial = {name: getattr(plan, name) for name in services.PEP_FIELDS}
+    # Figures other apps provide (suspensions) as they stand now, not when it was started.
+    initial.update(services.pep_figures_fresh(plan, today=timezone.localdate()))
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
 

@@ -12,7 +12,11 @@ into it from its ``AppConfig.ready``:
   ``PersonalEducationPlan`` field values (``{"suspensions": 1, "suspension_days":
   Decimal("3")}``); ``pep_start`` fills a new draft from every provider (exclusions,
   attendance). A provider that raises ``ValidationError`` (term dates missing, say) is left
-  out: the teacher types the figures instead.
+  out: the teacher types the figures instead. ``pep_fields_refreshed(pep, today=...)`` asks
+  the same providers again for a draft, as of its meeting date (today until one is set):
+  ``peps.services.pep_figures_fresh`` offers them when a draft is opened (the PEP page says
+  the record has moved on) or edited (the form starts from them), so a suspension decided
+  after the PEP was started reaches it.
 * ``summary_provider(name, provider)``: ``provider(*, pupil, until) -> [(label, text), ...]``
   for a section of the PEP's page and PDF drawn from another app's records (the school year's
   attendance up to the meeting, ``ATTENDANCE_SUMMARY``); ``summary(name, ...)`` returns [] when
@@ -61,6 +65,13 @@ def pep_fields_from_providers(pupil, *, term, today) -> dict:
         except ValidationError:
             continue
     return values
+
+
+def pep_fields_refreshed(pep, *, today) -> dict:
+    """The providers' figures for the draft ``pep`` as of its meeting date, or today while it
+    has none (never a day after today: a meeting typed in advance is not counted ahead)."""
+    on = min(pep.meeting_date or today, today)
+    return pep_fields_from_providers(pep.pupil, term=pep.term, today=on)
 
 
 # The school year's attendance up to the meeting date (attendance.pep_provider).

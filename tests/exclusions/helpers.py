@@ -22,7 +22,9 @@ def school_ready(school):
         school=school,
         defaults={
             "local_authority_email": "exclusions@la.test",
+            "local_authority_confirmed_email": "exclusions@la.test",
             "governing_board_email": "clerk@school.test",
+            "governing_board_confirmed_email": "clerk@school.test",
         },
     )
     return school

@@ -12,7 +12,7 @@ from exclusions import services
 from exclusions.models import AlternativeTried, Exclusion
 from tests.conftest import member
 from tests.exclusions.helpers import DAY, child, consulted
-from tests.matrix import COHORT, DECIDERS, Page
+from tests.matrix import COHORT, DECIDERS, MANAGERS, Page
 
 # The pathway up to the decision is the DT's, the DSL team's and the head's
 # (EDIT_ATTENDANCE_EXCLUSIONS).
@@ -77,6 +77,9 @@ def _timetable(school):
 EXCLUSION_PAGES = [
     Page("exclusions:register", COHORT),
     Page("exclusions:notices", COHORT),
+    # The addresses the notices go to: the head and the administrator.
+    Page("exclusions:settings", MANAGERS),
+    Page("exclusions:whole_school", PATHWAY),
     Page("exclusions:pupil", COHORT, record=_pupil),
     Page("exclusions:risk_open", PATHWAY, record=_pupil),
     Page("exclusions:decide", DECIDERS, record=_pupil),
@@ -95,4 +98,10 @@ EXCLUSION_POST_PAGES = [
     Page("exclusions:risk_close", PATHWAY, record=_risk, method="post"),
     Page("exclusions:notice_delivered", PATHWAY, record=_notice, method="post"),
     Page("exclusions:notice_letter", PATHWAY, record=_notice, method="post"),
+    Page(
+        "exclusions:settings_confirm",
+        MANAGERS,
+        kwargs={"prefix": "local_authority"},
+        method="post",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from demo.attendance import load_demo_attendance
 from demo.concerns import load_demo_concerns
 from demo.contributions import load_demo_contributions
+from demo.exclusions import load_demo_exclusions
 from demo.peps import load_demo_peps
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
@@ -42,9 +43,11 @@ class Command(BaseCommand):
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
         load_demo_contributions(school, today=today)
-        load_demo_reports(school, today=today)
         load_demo_concerns(school, today=today)
         load_demo_attendance(school, today=today)
+        load_demo_exclusions(school, today=today)
+        # Last: the governors' report is made from everything above.
+        load_demo_reports(school, today=today)
         self._write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo school ready: {school.name}"))
 
