@@ -137,11 +137,14 @@ class Summary:
     by_category: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)  # approved, spent
     by_outcome: list[tuple[str, Decimal, int]] = field(default_factory=list)  # spent, items
     total: Balance = field(default_factory=Balance)
+    # Every item of the year, each child's together: what it paid for, who decided, outcome.
+    items: list[PpItem] = field(default_factory=list)
 
 
 def school_summary(school, year: int) -> Summary:
     """The school's PP+ for ``year``: each child's balance, and the spend by group, category and
-    outcome. Five queries, whatever the number of children."""
+    outcome, and every item with who decided it. Six queries, whatever the number of children:
+    allocations, each child's sums, the children, by category, by outcome, the items."""
     from pupils.models import Pupil
 
     allocations = {
@@ -215,6 +218,14 @@ def school_summary(school, year: int) -> Summary:
         (label, by_outcome.get(value, {}).get("spent", ZERO), by_outcome.get(value, {}).get("n", 0))
         for value, label in [*Outcome.choices, ("", "Not yet reviewed")]
     ]
+    order = {row.pupil.pk: i for i, row in enumerate(summary.children)}
+    summary.items = sorted(
+        items.exclude(status=Status.WITHDRAWN).select_related("decided_by", "spent_by"),
+        key=lambda item: (order.get(item.pupil_id, len(order)), item.date, item.pk),
+    )
+    for item in summary.items:
+        # The child is already loaded with the children's rows: no query per item.
+        item.pupil = pupils[item.pupil_id]
     return summary
 
 

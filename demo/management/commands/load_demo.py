@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from demo.concerns import load_demo_concerns
 from demo.peps import load_demo_peps
+from demo.pupil_premium import load_demo_pupil_premium
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
 from demo.schools import DEMO_PASSWORD, Login, load_demo_schools
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
         load_demo_reports(school, today=today)
+        load_demo_pupil_premium(school, today=today)
         load_demo_concerns(school, today=today)
         self._write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo school ready: {school.name}"))
