@@ -102,3 +102,35 @@ def test_each_pep_target_shows_its_pp_plus_status_and_links_to_the_ledger(
     item = PpItem.objects.get()
     assert "£450.00 requested" in html
     assert reverse("pupil_premium:ledger", args=[child.pk]) + f"?year=2026#item-{item.pk}" in html
+
+
+def test_the_dt_changes_a_request_from_the_ledger(dt_client, adopted):
+    item = ItemFactory(pupil=adopted, description="Tutoring")
+    url = reverse("pupil_premium:item_edit", args=[item.pk])
+    with on_matrix_day():
+        ledger = dt_client.get(reverse("pupil_premium:ledger", args=[adopted.pk]))
+        assert url in ledger.content.decode()
+        response = dt_client.post(
+            url,
+            {
+                "description": "Tutoring, two sessions a week",
+                "category": "mentoring",
+                "amount": "500",
+                "supplier": "Fenbridge Tutoring",
+            },
+        )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.category, item.amount) == ("mentoring", Decimal("500.00"))
+
+
+def test_a_decided_item_s_change_page_goes_back_to_the_ledger(dt_client, adopted):
+    item = ItemFactory(pupil=adopted, status="declined", decline_reason="No")
+    with on_matrix_day():
+        response = dt_client.post(
+            reverse("pupil_premium:item_edit", args=[item.pk]),
+            {"description": "X", "category": "other", "amount": "1"},
+        )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.amount == Decimal("450.00")
