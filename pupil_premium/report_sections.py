@@ -47,8 +47,8 @@ from pupil_premium.models import (
 )
 
 Status = PpItem.Status
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
-GROUP_NAMES = {
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+GROUP_NAMES: dict[str, str] = {
     FundingGroup.CIC: "Children in care (held by the Virtual School)",
     FundingGroup.CPIC: "Children previously in care (through the census)",
 }

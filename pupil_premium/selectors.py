@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -24,7 +25,7 @@ from pupil_premium.models import (
 from pupils.cohort import CohortGroup, cohort_status
 
 Status = PpItem.Status
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 
 
 def funding_group(pupil, on: dt.date) -> str | None:
@@ -124,7 +125,7 @@ def balance_for(pupil, year: int, *, exclude_item=None) -> Balance:
 
 @dataclass
 class ChildRow:
-    pupil: object
+    pupil: Any  # pupils.models.Pupil
     group: str
     balance: Balance
 
