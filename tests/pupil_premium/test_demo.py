@@ -97,3 +97,18 @@ def test_loading_the_demo_again_changes_nothing(demo):
     assert load_demo_pupil_premium(school, today=DEMO_DAY) == []
     after = list(PpItem.objects.filter(school=school).values_list("pk", "status", "amount"))
     assert before == after
+
+
+@pytest.mark.parametrize("day", [dt.date(2027, 3, 22), dt.date(2027, 6, 16)])
+def test_the_demo_loads_on_any_day_of_the_school_year(day, monkeypatch):
+    # Late March (the year's last weeks) and June (a new financial year with no published
+    # rate, last term's PEPs in the year before).
+    monkeypatch.setattr("peps.documents.pep_pdf", _quick_pdf)
+    school = with_demo_calendar(SchoolFactory(name="Fenbridge Academy"))
+    member(school, Role.HEADTEACHER)
+    load_demo_pupils(school, today=day)
+    load_demo_peps(school, today=day)
+    assert load_demo_pupil_premium(school, today=day)
+    assert PpItem.objects.filter(school=school, status=Status.SPENT).exists()
+    assert PpItem.objects.filter(school=school, over_allocation_reason__gt="").exists()
+    assert not PpItem.objects.filter(school=school, spent_on__gt=day).exists()
