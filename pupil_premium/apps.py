@@ -16,3 +16,8 @@ class PupilPremiumConfig(AppConfig):
         # show each target's PP+ status.
         pep_hooks.on_pep_completed(services.pep_completed)
         pep_hooks.target_status_provider(services.target_statuses)
+
+        # The head's dashboard, the governors' report and the home page's work queues.
+        from pupil_premium.report_sections import register_sections
+
+        register_sections()

@@ -10,6 +10,7 @@ class PpAction(AuditAction):
     RATE_SET = "pp.rate_set"
     ALLOCATION_RECORDED = "pp.allocation_recorded"
     ITEM_REQUESTED = "pp.item_requested"
+    ITEM_EDITED = "pp.item_edited"
     ITEM_UPDATED_BY_CORRECTION = "pp.item_updated_by_correction"
     ITEM_WITHDRAWN = "pp.item_withdrawn"
     ITEM_APPROVED = "pp.item_approved"

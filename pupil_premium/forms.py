@@ -108,6 +108,26 @@ class ItemForm(forms.Form):
         return self.targets.get(pk) if pk else None
 
 
+class ItemEditForm(forms.Form):
+    """A request put right before it is decided (the date, target and group stay as asked)."""
+
+    description = forms.CharField(label="What it pays for", max_length=300)
+    category = forms.ChoiceField(
+        label="Category",
+        choices=Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a category"},
+    )
+    amount = money_field("Amount (£)")
+    supplier = forms.CharField(label="Supplier", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            "description", "category", Field.text("amount", field_width=10), "supplier"
+        )
+
+
 class ApproveForm(forms.Form):
     virtual_school_approved_on = date_field("Date the Virtual School approved it", required=False)
     virtual_school_reference = forms.CharField(

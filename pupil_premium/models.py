@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-MONEY = {"max_digits": 9, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 9, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 

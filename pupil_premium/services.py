@@ -300,6 +300,60 @@ def item_request(
     return item
 
 
+@transaction.atomic
+def item_edit(
+    *,
+    item: PpItem,
+    description: str,
+    category: str,
+    amount,
+    supplier: str = "",
+    by,
+    request=None,
+) -> PpItem:
+    """Put right a request before it is decided: what it pays for, its category, amount and
+    supplier. Once approved or declined an item is a decision on the record and is not edited.
+    The audit event names the fields changed and keeps the new category and amount, never the
+    words typed."""
+    item = _lock(item)
+    if item.status != Status.REQUESTED:
+        raise ValidationError(
+            f"This item is {item.get_status_display().lower()}: only a request not yet decided "
+            "can be changed.",
+            code="not_requested",
+        )
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": "Say what the PP+ will pay for"}, code="required")
+    if category not in Category.values:
+        raise ValidationError({"category": "Choose a category"}, code="required")
+    amount = _money(amount, "amount")
+    if amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than £0"}, code="positive")
+    new = {
+        "description": description,
+        "category": category,
+        "amount": amount,
+        "supplier": supplier.strip(),
+    }
+    changed = [name for name, value in new.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    old = {name: getattr(item, name) for name in changed}
+    for name in changed:
+        setattr(item, name, new[name])
+    item.save(update_fields=changed)
+    _audit(
+        PpAction.ITEM_EDITED,
+        obj=item,
+        by=by,
+        request=request,
+        fields=changed,
+        **{name: [old[name], new[name]] for name in ("category", "amount") if name in changed},
+    )
+    return item
+
+
 def _lock(item: PpItem) -> PpItem:
     return PpItem.objects.select_for_update().select_related("pupil", "school").get(pk=item.pk)
 

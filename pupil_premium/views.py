@@ -25,6 +25,7 @@ from pupil_premium.forms import (
     ApproveForm,
     DeclineForm,
     ImpactForm,
+    ItemEditForm,
     ItemForm,
     RateForm,
     SpendForm,
@@ -212,6 +213,49 @@ def item_add(request, pupil_id: int):
         pupil=pupil,
         back=_ledger_url(pupil.pk, financial_year_of(today)),
         button="Add the request",
+    )
+
+
+@requires(Capability.EDIT_PUPILS)
+def item_edit(request, pk: int):
+    item = _item_for(request, pk)
+    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
+    if item.status != PpItem.Status.REQUESTED:
+        # Approved, spent or declined: a decision on the record, not edited.
+        return redirect(back)
+    form = ItemEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "description": item.description,
+            "category": item.category,
+            "amount": item.amount,
+            "supplier": item.supplier,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: services.item_edit(
+                item=item, by=request.user, request=request, **form.cleaned_data
+            ),
+        )
+    ):
+        return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title="Change the request",
+        pupil=item.pupil,
+        back=back,
+        lede="Until it is approved or declined."
+        + (
+            " A correction of the PEP that changes the target's PP+ replaces the amount and "
+            "what it pays for."
+            if item.from_pep_request
+            else ""
+        ),
     )
 
 

@@ -39,6 +39,7 @@ PP_PAGES = [
     Page("pupil_premium:ledger", COHORT, record=_pupil),
     Page("pupil_premium:allocation", EDITORS, record=_pupil),
     Page("pupil_premium:item_add", EDITORS, record=_pupil),
+    Page("pupil_premium:item_edit", EDITORS, record=_item),
     Page("pupil_premium:item_approve", EDITORS & PP_APPROVERS, record=_item),
     Page("pupil_premium:item_decline", EDITORS & PP_APPROVERS, record=_item),
     Page("pupil_premium:item_spend", EDITORS, record=_item),

@@ -293,3 +293,63 @@ def test_an_item_for_another_childs_target_is_refused(child, adopted, autumn, te
     target = TargetFactory(pep=CompletedPepFactory(pupil=child, term=autumn))
     with pytest.raises(ValidationError, match="this child's PEP targets"):
         ask(adopted, teacher, "10.00", target=target)
+
+
+# --- Putting a request right before it is decided --------------------------------------------
+
+
+def test_a_request_is_edited_before_approval_and_the_audit_names_fields_only(adopted, teacher):
+    allocate(adopted, teacher, amount="2630.00")
+    item = ask(adopted, teacher, "450.00")
+    services.item_edit(
+        item=item,
+        description="Tutoring with Ms Khan about the panic attacks",
+        category="therapy",
+        amount="475.50",
+        supplier="Fenland Counselling",
+        by=teacher,
+    )
+    item.refresh_from_db()
+    assert (item.category, item.amount, item.supplier) == (
+        "therapy",
+        P("475.50"),
+        "Fenland Counselling",
+    )
+    event = AuditEvent.objects.get(action="pp.item_edited")
+    assert set(event.fields) == {"description", "category", "amount", "supplier"}
+    assert "panic" not in str(event.changes) and "Fenland" not in str(event.changes)
+    assert event.changes["category"] == ["tuition", "therapy"]
+    assert event.pupil_id == adopted.pk
+
+
+def test_an_approved_or_declined_item_cannot_be_edited(adopted, teacher):
+    allocate(adopted, teacher, amount="2630.00")
+    approved = approve(ask(adopted, teacher, "100.00"), teacher)
+    declined = services.item_decline(
+        item=ask(adopted, teacher, "50.00"), reason="Not needed", by=teacher, today=OCT_6
+    )
+    for item in (approved, declined):
+        with pytest.raises(ValidationError, match="only a request not yet decided"):
+            services.item_edit(
+                item=item, description="More", category="tuition", amount="999.00", by=teacher
+            )
+        item.refresh_from_db()
+        assert item.amount < P("999.00")
+    assert not AuditEvent.objects.filter(action="pp.item_edited").exists()
+
+
+def test_an_edit_with_nothing_changed_writes_no_event(adopted, teacher):
+    item = ask(adopted, teacher, "450.00")
+    services.item_edit(
+        item=item, description="Tutoring", category="tuition", amount="450", by=teacher
+    )
+    assert not AuditEvent.objects.filter(action="pp.item_edited").exists()
+
+
+def test_an_edit_refuses_fractions_of_a_penny_and_nothing(adopted, teacher):
+    item = ask(adopted, teacher, "450.00")
+    for amount in ("10.005", "0"):
+        with pytest.raises(ValidationError):
+            services.item_edit(
+                item=item, description="Tutoring", category="tuition", amount=amount, by=teacher
+            )

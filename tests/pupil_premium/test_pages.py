@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from pupil_premium.models import PpItem
 from tests.matrix import on_matrix_day
+from tests.pupil_premium.conftest import D
 from tests.pupil_premium.factories import AllocationFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,103 @@ def test_each_pep_target_shows_its_pp_plus_status_and_links_to_the_ledger(
     item = PpItem.objects.get()
     assert "£450.00 requested" in html
     assert reverse("pupil_premium:ledger", args=[child.pk]) + f"?year=2026#item-{item.pk}" in html
+
+
+def test_the_dt_changes_a_request_from_the_ledger(dt_client, adopted):
+    item = ItemFactory(pupil=adopted, description="Tutoring")
+    url = reverse("pupil_premium:item_edit", args=[item.pk])
+    with on_matrix_day():
+        ledger = dt_client.get(reverse("pupil_premium:ledger", args=[adopted.pk]))
+        assert url in ledger.content.decode()
+        response = dt_client.post(
+            url,
+            {
+                "description": "Tutoring, two sessions a week",
+                "category": "mentoring",
+                "amount": "500",
+                "supplier": "Fenbridge Tutoring",
+            },
+        )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.category, item.amount) == ("mentoring", Decimal("500.00"))
+
+
+def test_a_decided_item_s_change_page_goes_back_to_the_ledger(dt_client, adopted):
+    item = ItemFactory(pupil=adopted, status="declined", decline_reason="No")
+    with on_matrix_day():
+        response = dt_client.post(
+            reverse("pupil_premium:item_edit", args=[item.pk]),
+            {"description": "X", "category": "other", "amount": "1"},
+        )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.amount == Decimal("450.00")
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+def _adopted(school, n):
+    from tests.pupil_factories import CareEpisodeFactory, PupilFactory
+
+    pupils = []
+    for i in range(n):
+        pupil = PupilFactory(school=school, legal_forename=f"Child{i}")
+        CareEpisodeFactory(
+            pupil=pupil, kind="previously_in_care", start_date=D(2021, 3, 1), legal_basis="sgo"
+        )
+        AllocationFactory(pupil=pupil)
+        ItemFactory(pupil=pupil)
+        pupils.append(pupil)
+    return pupils
+
+
+def _spent(pupil, by, n):
+    for _ in range(n):
+        ItemFactory(
+            pupil=pupil,
+            status="spent",
+            decided_by=by,
+            decided_on=D(2026, 10, 6),
+            spent_on=D(2026, 10, 7),
+            spent_by=by,
+            outcome="partly",
+            impact_note="Reads more",
+        )
+
+
+def test_the_summary_s_query_count_does_not_grow_with_children_or_items(
+    school, head_client, django_assert_max_num_queries
+):
+    from accounts.models import User
+
+    by = User.objects.first()
+    _spent(_adopted(school, 2)[0], by, 2)
+    url = reverse("pupil_premium:summary") + "?year=2026"
+    for pupils in (0, 40):
+        for pupil in _adopted(school, pupils):
+            _spent(pupil, by, 2)
+        # Session, user, two-factor device and membership (4), then the summary's six:
+        # allocations, each child's sums, the children, by category, by outcome, every item
+        # with who decided and paid it; the read event and the session's save in its savepoint
+        # (4). Nothing per child or item.
+        with on_matrix_day(), django_assert_max_num_queries(14):
+            assert head_client.get(url).status_code == 200
+
+
+def test_the_ledger_s_query_count_does_not_grow_with_its_items(
+    school, dt_client, adopted, django_assert_max_num_queries
+):
+    from accounts.models import User
+
+    AllocationFactory(pupil=adopted)
+    url = reverse("pupil_premium:ledger", args=[adopted.pk]) + "?year=2026"
+    for items in (1, 30):
+        _spent(adopted, User.objects.first(), items)
+        # Session, user, two-factor device and membership (4), the child and its read event
+        # (content type, insert: 3), the items with their target, PEP, term, decider and payer
+        # (1), the years (2), the child's care episodes for its group (1), the allocation (1),
+        # the balance (2), the session's save in its savepoint (3). Nothing per item.
+        with on_matrix_day(), django_assert_max_num_queries(17):
+            assert dt_client.get(url).status_code == 200

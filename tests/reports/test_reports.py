@@ -24,6 +24,7 @@ from core.report_sections import (
     unregister,
 )
 from peps.models import AttainmentRecord
+from pupil_premium.models import PpAllocation, PpItem
 from pupils.models import CareEpisode, EpisodeKind, LegalBasis, Pupil
 from reports.documents import report_document, report_pdf
 from reports.models import GovernorsReport, PeerAttainment, ReportSettings, TrainingRecord
@@ -319,6 +320,26 @@ def _many_in_care(school, n):
         SessionMark(school=school, pupil=p, date=TODAY, session="AM", code="/", source="csv")
         for p in pupils
     )
+    # Their PP+ too, so the PP+ section is held to the same count.
+    PpAllocation.objects.bulk_create(
+        PpAllocation(
+            school=school, pupil=p, financial_year=2026, group="cpic", amount=100, source="census"
+        )
+        for p in pupils
+    )
+    PpItem.objects.bulk_create(
+        PpItem(
+            school=school,
+            pupil=p,
+            group="cpic",
+            financial_year=2026,
+            date=dt.date(2026, 10, 1),
+            description="Tutoring",
+            category="tuition",
+            amount=50,
+        )
+        for p in pupils
+    )
 
 
 def _a_concern_about_each(school):
@@ -355,7 +376,8 @@ def test_the_dashboard_s_query_count_is_the_same_for_10_and_500_children(year, m
     # Session and user (3), the calendar (2), then each section: groups and authorities (2),
     # PEPs per started term (calendar 2 + 5), attainment (7), attendance (4), destinations (1),
     # training (4), safeguarding concerns (open concerns, settings, calendar, raised, closed,
-    # unlinked, CP files: 8), and the audit event. The same whatever the number of children.
+    # unlinked, CP files: 8), PP+ (4: allocations, items by group, by category, by outcome),
+    # and the audit event. The same whatever the number of children.
     assert _dashboard_queries(client) == few
 
 

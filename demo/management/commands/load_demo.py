@@ -13,6 +13,7 @@ from demo.concerns import load_demo_concerns
 from demo.contributions import load_demo_contributions
 from demo.exclusions import load_demo_exclusions
 from demo.peps import load_demo_peps
+from demo.pupil_premium import load_demo_pupil_premium
 from demo.pupils import load_demo_pupils
 from demo.reports import load_demo_reports
 from demo.schools import DEMO_PASSWORD, Login, load_demo_schools
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         load_demo_pupils(school, today=today)
         load_demo_peps(school, today=today)
         load_demo_contributions(school, today=today)
+        load_demo_pupil_premium(school, today=today)
         load_demo_concerns(school, today=today)
         load_demo_attendance(school, today=today)
         load_demo_exclusions(school, today=today)
