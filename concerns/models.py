@@ -139,7 +139,7 @@ class Concern(AppendOnly):
     @property
     def raised_by_label(self) -> str:
         """Who raised it, in a DSL's words: the member of staff, or who gave it and where."""
-        if self.raised_by_id is not None:
+        if self.raised_by is not None:
             return self.raised_by.full_name
         return f"{self.given_by} ({self.get_source_display().lower()})"
 

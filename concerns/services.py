@@ -263,7 +263,7 @@ def concern_settings_update(*, school, by, request=None, **fields) -> ConcernSet
 
 
 # Where a concern from outside Harbour's users is said to have been seen or heard.
-SOURCE_LOCATIONS = {
+SOURCE_LOCATIONS: dict[str, str] = {
     Concern.Source.PEP_CONTRIBUTION: "A request for views before a PEP meeting (secure link)",
 }
 

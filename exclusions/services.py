@@ -239,6 +239,8 @@ def served_spans(pupil: Pupil, *, exclude_pk: int | None = None) -> list[rules.S
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     for s in qs:
+        if s.last_day is None:
+            raise ValueError(f"Suspension {s.pk} has no last day: it cannot be counted")
         span = rules.served(
             start=s.start_date,
             last_day=s.last_day,
@@ -316,6 +318,7 @@ def exclusion_decide(
         )
     last_day = return_date = None
     if kind == Kind.SUSPENSION:
+        assert length is not None  # refused above when missing
         lunchtimes = unit == Exclusion.Unit.LUNCHTIMES
         period = rules.suspension_period(
             calendar, start=start_date, length=length, lunchtimes=lunchtimes
@@ -714,6 +717,7 @@ def reduced_timetable_add(
         )
     if errors:
         raise ValidationError(errors)
+    assert parent_agreed_on is not None  # refused above when missing
     timetable = ReducedTimetable.objects.create(
         pupil=pupil,
         starts_on=starts_on,

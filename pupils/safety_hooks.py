@@ -19,11 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pupils.models import Pupil
 
 
 @dataclass(frozen=True)
 class SafetyWorry:
-    pupil: object  # pupils.models.Pupil
+    pupil: Pupil
     # Where it came from, in Harbour's words: "pep_contribution".
     source: str
     # Who gave it, in words a DSL reads: "Jade, in their own words (PEP contribution link)".

@@ -8,6 +8,7 @@ database with a constant number of queries whatever the page size.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -95,7 +96,29 @@ def _deciding_episode(today: dt.date) -> QuerySet[CareEpisode]:
     )
 
 
-def with_cohort(pupils: QuerySet[Pupil], *, today: dt.date) -> QuerySet[Pupil]:
+class CohortAnnotations(TypedDict):
+    """What ``with_cohort`` adds to each pupil, so the type checker can follow filters on it
+    (``Any``: the plugin checks ``cohort_group__in=[...]`` against the field's own type)."""
+
+    cohort_group: Any
+    group_order: Any
+    kinship_care: Any
+    social_work_open: Any
+    social_work_last_end: Any
+    authority_id: Any
+    authority_name: Any
+    key_adult_id: Any
+    key_adult_name: Any
+    nc_year: Any
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    CohortPupil = WithAnnotations[Pupil, CohortAnnotations]
+
+
+def with_cohort(pupils: QuerySet[Pupil], *, today: dt.date) -> "QuerySet[CohortPupil]":
     """Annotate each pupil with their cohort on ``today``: ``cohort_group``, ``group_order``,
     ``kinship_care``, ``nc_year``, ``authority_id``, ``authority_name``, ``key_adult_id``,
     ``key_adult_name`` and what ``leaves_cohort_on`` needs. All in the one query."""

@@ -72,6 +72,7 @@ def report_document(report: GovernorsReport, *, today: dt.date, run=None) -> Rep
     )
     registered = report_sections()
     for number, entry in enumerate(registered, start=1):
+        assert entry.report is not None  # report_sections() keeps only sections with a report
         section = entry.report(school, period, threshold=threshold, today=today)
         document.sections.append(
             DocumentSection(

@@ -215,10 +215,10 @@ def pep_dashboard(school, period: Period, *, capabilities, today: dt.date) -> Se
         )
     url = reverse("peps:compliance")
     table_rows = []
-    totals = defaultdict(int)
+    totals: defaultdict[str, int] = defaultdict(int)
     for term, report in rows:
         link = f"{url}?term={term.pk}"
-        figures = {
+        counts = {
             "needed": len(report.on_time)
             + len(report.late)
             + len(report.missing)
@@ -228,11 +228,11 @@ def pep_dashboard(school, period: Period, *, capabilities, today: dt.date) -> Se
             "missing": len(report.missing),
             "not_yet_due": len(report.not_yet_due),
         }
-        for name, value in figures.items():
+        for name, value in counts.items():
             totals[name] += value
         table_rows.append(
             [str(term)]
-            + [Figure(name, value, f"{link}#{ANCHORS[name]}") for name, value in figures.items()]
+            + [Figure(name, value, f"{link}#{ANCHORS[name]}") for name, value in counts.items()]
         )
     latest_term, latest = rows[-1]
     latest_link = f"{url}?term={latest_term.pk}"
@@ -343,6 +343,8 @@ def attainment_figures(school, period: Period, today: dt.date) -> dict:
     if not terms:
         return {"term": None}
     term = terms[-1]
+    if term.pk is None:
+        raise ValueError(f"{term} is not a saved term: attainment is recorded against a saved one")
     scale = pep_settings_for(school).attainment_scale
     point = standard_point(scale)
     day = min(term.last_day, today)
@@ -557,7 +559,7 @@ def destination_report(school, period: Period, *, threshold: int, today: dt.date
 
 # --- Training --------------------------------------------------------------------------------
 
-LEAD_ROLES = {
+LEAD_ROLES: dict[str, str] = {
     Role.DESIGNATED_TEACHER: "Designated teacher",
     Role.DSL: "Designated safeguarding lead",
 }
@@ -578,8 +580,9 @@ def training_figures(school, period: Period) -> dict:
         trainingrecord__date__gte=period.first_day,
         trainingrecord__date__lte=period.last_day,
     )
+    # django-stubs loses the "hours" annotation on a values() queryset of the through model.
     hours = dict(
-        TrainingRecord.attendees.through.objects.filter(in_period)
+        TrainingRecord.attendees.through.objects.filter(in_period)  # type: ignore[misc]
         .values("user_id")
         .annotate(hours=Sum("trainingrecord__hours"))
         .values_list("user_id", "hours")

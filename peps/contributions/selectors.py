@@ -16,7 +16,7 @@ from peps.contributions.services import LINK_STATE_LABELS, LinkState, how_gather
 from peps.models import PersonalEducationPlan
 from pupils.models import Contact, ContactKind
 
-AUDIENCE_OF_CONTACT = {
+AUDIENCE_OF_CONTACT: dict[str, Audience] = {
     ContactKind.CARER: Audience.CARER,
     ContactKind.PARENT: Audience.PARENT,
     ContactKind.SOCIAL_WORKER: Audience.SOCIAL_WORKER,
@@ -51,7 +51,7 @@ def people_to_ask(pep: PersonalEducationPlan, *, today: dt.date, asker) -> list[
     child's carers, parents and social workers in force today with an email address, and for
     the child's own link an adult in school who opens it with them (their key adult, or the
     designated teacher asking)."""
-    people = []
+    people: list[tuple[str, str, Audience, str, str, Contact | None]] = []
     contacts = Contact.objects.filter(pupil=pep.pupil).in_force_on(today).select_related("user")
     for contact in contacts:
         if contact.kind == ContactKind.KEY_ADULT and contact.user and contact.user.email:

@@ -455,6 +455,8 @@ def _given_by(link: ContributionRequest) -> str:
 def _pass_safety_answer(link: ContributionRequest, words: str) -> None:
     """The safety answer goes to the DSL team: as a concern when the safeguarding app listens
     (``pupils.safety_hooks``; peps does not import it), else by email with a link only."""
+    if link.submitted_at is None:
+        raise ValueError("A safety answer is passed on only from a submitted link")
     taken = safety_worry_given(
         SafetyWorry(
             pupil=link.pep.pupil,
