@@ -11,7 +11,7 @@ Harbour's own words only; counts of children are flagged for small-group suppres
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from accounts.roles import Capability
 from core.report_sections import (
+    Deadline,
     Figure,
     Period,
     ReportSection,
@@ -29,6 +30,7 @@ from core.report_sections import (
     WorkItem,
     WorkQueue,
     register,
+    register_deadlines,
     register_work_queue,
     suppressed_percent,
 )
@@ -411,7 +413,48 @@ def pathway_items(school, user, *, capabilities, today: dt.date) -> list[WorkIte
     return items
 
 
+def exclusion_deadlines(school, today: dt.date) -> list[Deadline]:
+    """For the dashboard's "Deadlines coming up": governing board meetings the law requires
+    (DOMAIN.md 2.4), one a day, and reduced timetable reviews (docs/exclusions.md). A fixed
+    number of queries (the calendar's two among them)."""
+    first, last = rules.year_bounds(today)
+    rows = list(Exclusion.objects.filter(pupil__school=school, start_date__range=(first, last)))
+    try:
+        due = boards_due(rows, SchoolCalendar.for_school(school), today=today)
+    except TermDatesMissing:
+        due = []
+    register_url = reverse("exclusions:register")
+    boards: Counter = Counter(day for _, day in due if day)
+    found = [
+        Deadline(day, f"Governing board to meet about {_children(n)}'s exclusion", register_url, n)
+        for day, n in sorted(boards.items())
+    ]
+    reviews = (
+        ReducedTimetable.objects.filter(pupil__school=school)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values("review_on")
+        .annotate(children=Count("pupil", distinct=True))
+        .order_by("review_on")
+    )
+    found += [
+        Deadline(
+            r["review_on"],
+            f"Reduced timetable to review for {_children(r['children'])}",
+            register_url + "#timetables",
+            r["children"],
+        )
+        for r in reviews
+        if r["review_on"]
+    ]
+    return found
+
+
+def _children(n: int) -> str:
+    return f"{n} child{'ren' if n != 1 else ''}"
+
+
 def register_sections() -> None:
+    register_deadlines(exclusion_deadlines)
     register(
         Section(
             "exclusions", "Suspensions and exclusions", 50, exclusions_dashboard, exclusions_report

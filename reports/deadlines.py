@@ -1,7 +1,7 @@
-"""The deadlines reports knows today, registered into ``core.report_sections``' deadline
-registry (governing board meetings, reduced timetable reviews and EHC plan reviews come from the
-apps that hold them, through ``register_deadlines``): PEPs due or overdue (``peps``), and the
-leaving checklist's items (``pupils``), child protection file transfers to the DSL team only.
+"""The deadlines reports knows, registered into ``core.report_sections``' deadline registry
+(governing board meetings and reduced timetable reviews come from ``exclusions.sections``):
+PEPs due or overdue (``peps``), EHC plan annual reviews and the leaving checklist's items
+(``pupils``), child protection file transfers to the DSL team only.
 Each provider runs a fixed number of queries, whatever the number of children."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from accounts.roles import Capability
 from core.report_sections import Deadline, register_deadlines
 from peps.due import PepState
 from peps.selectors import pep_statuses_for_school
-from pupils.models import LeavingTask
+from pupils.models import LeavingTask, Pupil
 from schools.schooldays import TermDatesMissing
 
 
@@ -72,6 +72,28 @@ def _leaving_deadlines(school, items) -> list[Deadline]:
     ]
 
 
+def ehc_review_deadlines(school, today: dt.date) -> list[Deadline]:
+    """EHC plan annual reviews of children on roll (``Pupil.ehc_plan_review_date``), one a
+    day: one query."""
+    rows = (
+        Pupil.objects.not_left_by(today)
+        .filter(school=school, ehc_plan_review_date__isnull=False)
+        .values("ehc_plan_review_date")
+        .annotate(children=Count("pk"))
+        .order_by("ehc_plan_review_date")
+    )
+    url = reverse("pupils:cohort") + "?sen_status=ehc_plan"
+    return [
+        Deadline(
+            r["ehc_plan_review_date"],
+            f"EHC plan annual review for {_children(r['children'])}",
+            url,
+            r["children"],
+        )
+        for r in rows
+    ]
+
+
 def leaving_deadlines(school, today: dt.date) -> list[Deadline]:
     """The leaving checklist's items with a due date, not yet done: one query."""
     return _leaving_deadlines(school, LEAVING_ITEMS)
@@ -88,4 +110,5 @@ def cp_file_deadlines(school, today: dt.date) -> list[Deadline]:
 def register() -> None:
     register_deadlines(pep_deadlines)
     register_deadlines(leaving_deadlines)
+    register_deadlines(ehc_review_deadlines)
     register_deadlines(cp_file_deadlines, capability=Capability.ACT_ON_CONCERNS)

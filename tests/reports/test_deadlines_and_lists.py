@@ -139,3 +139,45 @@ def test_a_future_or_malformed_day_is_today(year, make_client):
             response = client.get(reverse("pupils:cohort"), {"group": "cic", "on": value})
             assert response.status_code == 200
             assert response.context["filter"].as_of is None
+
+
+def test_reduced_timetable_reviews_and_ehc_plan_reviews_are_deadlines(year):
+    from exclusions.models import ReducedTimetable
+
+    head = member(year, Role.HEADTEACHER)
+    for review_on in (TODAY + dt.timedelta(days=7), TODAY + dt.timedelta(days=7)):
+        ReducedTimetable.objects.create(
+            pupil=PupilFactory(school=year, admission_date=dt.date(2020, 9, 2)),
+            starts_on=TODAY - dt.timedelta(days=20),
+            hours_per_week=15,
+            reason="Invented",
+            parent_agreed_on=TODAY - dt.timedelta(days=21),
+            review_on=review_on,
+            created_by=head,
+        )
+    ended = ReducedTimetable.objects.create(
+        pupil=PupilFactory(school=year),
+        starts_on=TODAY - dt.timedelta(days=60),
+        ends_on=TODAY - dt.timedelta(days=1),  # over: nothing to review
+        hours_per_week=15,
+        reason="Invented",
+        parent_agreed_on=TODAY - dt.timedelta(days=61),
+        review_on=TODAY + dt.timedelta(days=3),
+        created_by=head,
+    )
+    PupilFactory(school=year, sen_status="ehc_plan", ehc_plan_review_date=TODAY + dt.timedelta(10))
+    PupilFactory(
+        school=year,
+        sen_status="ehc_plan",
+        ehc_plan_review_date=TODAY + dt.timedelta(10),
+        leaving_date=TODAY - dt.timedelta(days=1),  # left: not ours to review
+    )
+
+    found = {d.what: d for d in deadlines(year, TODAY, set())}
+
+    timetables = found["Reduced timetable to review for 2 children"]
+    assert timetables.date == TODAY + dt.timedelta(days=7) and timetables.children == 2
+    assert not any(d.date == ended.review_on for d in found.values())
+    ehc = found["EHC plan annual review for 1 child"]
+    assert ehc.date == TODAY + dt.timedelta(days=10)
+    assert "sen_status=ehc_plan" in ehc.url
