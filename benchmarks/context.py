@@ -24,6 +24,7 @@ class Scale:
     load_seconds: int  # each load level
     load_users: tuple[int, ...] = (10, 50)
     import_rows: int = 2000  # the pupils CSV
+    marks_import_children: int = 2000  # a school year of their marks (380 each): 760,000 rows
 
 
 SCALES = {
@@ -40,6 +41,7 @@ SCALES = {
         page_rounds=20,
         load_seconds=6,
         import_rows=500,
+        marks_import_children=100,
     ),
 }
 

@@ -400,12 +400,13 @@ def markdown(results: dict) -> str:
         + ".",
         "",
     ]
-    lines += [
-        "Not generated yet (their apps are not in this tree): "
-        + "; ".join(f"{v} ({k})" for k, v in results["data"]["not_built_yet"].items())
-        + ".",
-        "",
-    ]
+    if results["data"].get("not_built_yet"):
+        lines += [
+            "Not generated yet (their apps are not in this tree): "
+            + "; ".join(f"{v} ({k})" for k, v in results["data"]["not_built_yet"].items())
+            + ".",
+            "",
+        ]
     floor = results["pages"]["floor"]
     lines += [
         f"### Pages (median of {floor.get('rounds', '?')} warm requests; floor "
