@@ -355,7 +355,9 @@ def run(scale_name: str, *, load_test: bool) -> dict:
                 )
             elif kind in ("pdf", "sweep"):
                 _say(f"{kind} {m.name}")
-                section[m.name] = measure_timed(ctx, m, rounds=3 if kind == "pdf" else 1)
+                section[m.name] = measure_timed(
+                    ctx, m, rounds=ctx.scale.pdf_rounds if kind == "pdf" else 1
+                )
             elif kind == "import":
                 _say(f"import {m.name}")
                 section[m.name] = measure_import(ctx, m)

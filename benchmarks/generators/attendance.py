@@ -24,7 +24,7 @@ from schools.models import School, Term
 from schools.schooldays import SchoolCalendar
 
 # A child who attends: present, with the odd illness, appointment and late mark.
-GOOD = ["/"] * 17 + ["\\", "I", "M", "L"]
+GOOD = ["/"] * 27 + ["I", "M", "L"]
 POOR = ["/", "\\", "N", "/", "O", "/", "I", "\\"]
 # COPY's text format reads a backslash as an escape: the "\\" code (present, afternoon) is doubled.
 ESCAPED = {code: code.replace("\\", "\\\\") for code in {*GOOD, *POOR, "N"}}
