@@ -193,7 +193,7 @@ class CohortPaginator(Paginator):
         queryset: QuerySet[Pupil] = self.object_list  # type: ignore[assignment]
         ids = queryset.values("pk")[bottom:top]
         rows = self.annotate(Pupil.objects.filter(pk__in=ids)).order_by(*queryset.query.order_by)
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
 
 def cohort_paginator(pupils: QuerySet[Pupil], per_page: int, *, today: dt.date) -> Paginator:
