@@ -149,13 +149,13 @@ def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> N
             "pupil_id", "period"
         )
     )
-    new: list[AttendanceConcern] = []
+    found: list[tuple[int, str, str, Decimal]] = []
     for (pupil_id, kind, period), (crossed, figure) in sorted(crossings.items()):
         concern = open_.get((pupil_id, kind, period))
         if crossed and concern is None:
             if kind == Kind.ILLNESS_RETURN and (pupil_id, period) in told_before:
                 continue
-            new.append(_open(school, pupil_id, kind, period, figure, today=today))
+            found.append((pupil_id, kind, period, figure))
         elif not crossed and concern is not None and kind != Kind.ILLNESS_RETURN:
             concern.recovered_on = today
             concern.save(update_fields=["recovered_on"])
@@ -167,40 +167,63 @@ def _sweep_school(school: School, *, today: dt.date, outcome: SweepOutcome) -> N
                 values={"kind": kind, "recovered_on": today.isoformat()},
             )
             outcome.recovered += 1
+    new = _open(school, found, today=today) if found else []
     outcome.opened += len(new)
     if new:
         _tell_teachers(school, new, outcome=outcome)
 
 
-def _open(school, pupil_id: int, kind: str, period: str, figure, *, today) -> AttendanceConcern:
-    concern = AttendanceConcern.objects.create(
-        school=school, pupil_id=pupil_id, kind=kind, period=period, figure=figure, opened_on=today
+def _open(school, found: list[tuple[int, str, str, Decimal]], *, today) -> list[AttendanceConcern]:
+    """Open the concerns ``found`` (pupil, kind, period, figure) with the notices each proposes:
+    a fixed number of queries for the school plus one audit event a concern (the first morning
+    over a local authority opens thousands: docs/benchmarks.md)."""
+    pupil_ids = {pupil_id for pupil_id, kind, _, _ in found if kind != Kind.ILLNESS_RETURN}
+    with_social_worker = set(
+        Contact.objects.filter(
+            in_force_on_q(today), pupil_id__in=pupil_ids, kind=ContactKind.SOCIAL_WORKER
+        ).values_list("pupil_id", flat=True)
     )
-    recipients = []
-    if kind == Kind.ILLNESS_RETURN:
-        recipients.append(Recipient.LOCAL_AUTHORITY)
-    else:
-        has_social_worker = Contact.objects.filter(
-            in_force_on_q(today), pupil_id=pupil_id, kind=ContactKind.SOCIAL_WORKER
-        ).exists()
-        in_care = CareEpisode.objects.filter(
-            in_force_on_q(today), pupil_id=pupil_id, kind=IN_CARE
-        ).exists()
-        if has_social_worker or in_care:
-            recipients.append(Recipient.SOCIAL_WORKER)
-        if in_care:
-            recipients.append(Recipient.VIRTUAL_SCHOOL)
-    AttendanceNotice.objects.bulk_create(
-        [AttendanceNotice(concern=concern, recipient=r) for r in recipients]
+    in_care = set(
+        CareEpisode.objects.filter(
+            in_force_on_q(today), pupil_id__in=pupil_ids, kind=IN_CARE
+        ).values_list("pupil_id", flat=True)
     )
-    audit_record(
-        action=AttendanceAction.CONCERN_OPENED,
-        school=school,
-        obj=concern,
-        pupil_id=pupil_id,
-        values={"kind": kind, "figure": str(figure), "opened_on": today.isoformat()},
+    concerns = AttendanceConcern.objects.bulk_create(
+        AttendanceConcern(
+            school=school,
+            pupil_id=pupil_id,
+            kind=kind,
+            period=period,
+            figure=figure,
+            opened_on=today,
+        )
+        for pupil_id, kind, period, figure in found
     )
-    return concern
+    notices = []
+    for concern in concerns:
+        recipients = []
+        if concern.kind == Kind.ILLNESS_RETURN:
+            recipients.append(Recipient.LOCAL_AUTHORITY)
+        else:
+            if concern.pupil_id in with_social_worker or concern.pupil_id in in_care:
+                recipients.append(Recipient.SOCIAL_WORKER)
+            if concern.pupil_id in in_care:
+                recipients.append(Recipient.VIRTUAL_SCHOOL)
+        notices += [AttendanceNotice(concern=concern, recipient=r) for r in recipients]
+    AttendanceNotice.objects.bulk_create(notices)
+    for concern in concerns:
+        audit_record(
+            action=AttendanceAction.CONCERN_OPENED,
+            school=school,
+            obj=concern,
+            pupil_id=concern.pupil_id,
+            values={
+                "kind": concern.kind,
+                "figure": str(concern.figure),
+                "opened_on": today.isoformat(),
+            },
+        )
+    return concerns
 
 
 def _tell_teachers(school, concerns: list[AttendanceConcern], *, outcome: SweepOutcome) -> None:

@@ -24,6 +24,8 @@ class Scale:
     load_seconds: int  # each load level
     load_users: tuple[int, ...] = (10, 50)
     import_rows: int = 2000  # the pupils CSV
+    marks_import_children: int = 2000  # a school year of their marks (380 each): 760,000 rows
+    pdf_rounds: int = 3  # each PDF is made this many times (the median)
 
 
 SCALES = {
@@ -38,8 +40,10 @@ SCALES = {
         children=600,
         largest_school=120,
         page_rounds=20,
-        load_seconds=6,
-        import_rows=500,
+        load_seconds=4,
+        import_rows=200,
+        marks_import_children=100,
+        pdf_rounds=1,
     ),
 }
 

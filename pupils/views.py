@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,7 +26,12 @@ from pupils.forms import (
     PupilForm,
 )
 from pupils.models import ContactKind
-from pupils.selectors import PUPIL_RECORD_PREFETCH, leaves_cohort_on, pupil_record
+from pupils.selectors import (
+    PUPIL_RECORD_PREFETCH,
+    cohort_paginator,
+    leaves_cohort_on,
+    pupil_record,
+)
 from pupils.selectors import pupils_for_cohort as cohort_queryset
 
 PAGE_SIZE = 50
@@ -68,7 +72,8 @@ def _cohort_filter(request) -> CohortFilter:
 @requires(Capability.VIEW_COHORT)
 def cohort(request):
     filterset = _cohort_filter(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = cohort_paginator(filterset.qs, PAGE_SIZE, today=filterset.today)
+    page = paginator.get_page(request.GET.get("page"))
     for pupil in page:
         pupil.leaves_cohort_on = leaves_cohort_on(pupil)
         pupil.left = pupil.has_left(filterset.today)

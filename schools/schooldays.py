@@ -49,6 +49,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import holidays
 from django.core.exceptions import ValidationError
@@ -83,8 +84,20 @@ def financial_year_of(day: dt.date) -> int:
 
 def england_bank_holidays(years: Iterable[int]) -> dict[dt.date, str]:
     """England's bank holidays in ``years`` with their names, including one-off days such as a
-    coronation. The one source of bank holidays for school days and working days alike."""
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=list(years)))
+    coronation. The one source of bank holidays for school days and working days alike.
+
+    Each year's are worked out once per process (the ``holidays`` package takes milliseconds a
+    call, and a PEP deadline asked it for every child: docs/benchmarks.md); a new dict each
+    call, so a caller may change its own."""
+    found: dict[dt.date, str] = {}
+    for year in sorted(set(years)):
+        found.update(_bank_holidays_of(year))
+    return found
+
+
+@cache
+def _bank_holidays_of(year: int) -> tuple[tuple[dt.date, str], ...]:
+    return tuple(sorted(holidays.country_holidays("GB", subdiv="ENG", years=[year]).items()))
 
 
 def academic_year_label(start_year: int) -> str:
@@ -190,6 +203,9 @@ class SchoolCalendar:
         self._days: list[dt.date] = self._compute_school_days()
         self._day_set = frozenset(self._days)
         self._term_firsts = [t.first_day for t in self.terms]
+        # Answers of add_school_days_from_unentered, for as long as this calendar lives (a
+        # request, a sweep's school): every child who came into care on a day asks it again.
+        self._from_unentered: dict[tuple[dt.date, int], dt.date] = {}
 
     @classmethod
     def for_school(cls, school) -> SchoolCalendar:
@@ -302,17 +318,20 @@ class SchoolCalendar:
         known = [t for t in self.terms if t.first_day > day and self.covers(t.first_day)]
         if not known:
             raise TermDatesMissing(academic_year_of(day), day)
-        first_known = known[0].first_day
-        skip = england_bank_holidays(range(day.year, first_known.year + 1))
-        weekdays = sum(
-            1
-            for d in _dates(day + dt.timedelta(days=1), first_known - dt.timedelta(days=1))
-            if d.weekday() < 5 and d not in skip
-        )
-        if weekdays >= n:
-            return add_working_days(day, n, bank_holidays=skip)
-        day_one = self.school_day_on_or_after(first_known)
-        return self.add_school_days(day_one, n - weekdays - 1)
+        key = (day, n)
+        if key not in self._from_unentered:
+            first_known = known[0].first_day
+            skip = england_bank_holidays(range(day.year, first_known.year + 1))
+            last = first_known - dt.timedelta(days=1)
+            weekdays = _weekdays_between(day, last) - sum(
+                1 for d in skip if day < d <= last and d.weekday() < 5
+            )
+            if weekdays >= n:
+                self._from_unentered[key] = add_working_days(day, n, bank_holidays=skip)
+            else:
+                day_one = self.school_day_on_or_after(first_known)
+                self._from_unentered[key] = self.add_school_days(day_one, n - weekdays - 1)
+        return self._from_unentered[key]
 
     def school_days_between(self, start: dt.date, end: dt.date) -> int:
         """School days ``x`` with ``start < x <= end``; negative when ``end < start``."""
@@ -373,6 +392,20 @@ def term_dates_of(term) -> TermDates:
         half_term_last_day=term.half_term_last_day,
         pk=term.pk,
     )
+
+
+def _weekdays_between(start: dt.date, end: dt.date) -> int:
+    """Mondays to Fridays ``x`` with ``start < x <= end`` (0 when ``end <= start``), counted
+    by whole weeks rather than day by day."""
+    days = (end - start).days
+    if days <= 0:
+        return 0
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + dt.timedelta(days=weeks * 7 + offset)).weekday() < 5:
+            count += 1
+    return count
 
 
 def _dates(first: dt.date, last: dt.date) -> Iterator[dt.date]:
