@@ -218,7 +218,7 @@ def _summary_values(year: CtfYearData, ctf: CtfFile) -> tuple[dict | None, list[
     number = int(year.year) if year.year.isdigit() and len(year.year) == 4 else None
     if number is None:
         reasons.append("The Year must be a year such as 2024.")
-    counts = {}
+    counts: dict[str, int | None] = {}
     for name, words in FIGURES:
         text = getattr(year, name)
         value = _count(text)
@@ -237,20 +237,20 @@ def _summary_values(year: CtfYearData, ctf: CtfFile) -> tuple[dict | None, list[
             start = dt.date.fromisoformat(year.start_date)
         except ValueError:
             reasons.append("The AttendanceStartDate must be a date written as 2025-09-03.")
-    if not reasons:
-        possible = counts["sessions_possible"]
-        absent = counts["sessions_authorised"] + counts["sessions_unauthorised"]
+    possible = counts["sessions_possible"]
+    authorised, unauthorised = counts["sessions_authorised"], counts["sessions_unauthorised"]
+    attended = counts["sessions_attended"]
+    if not reasons and possible is not None and authorised is not None and unauthorised is not None:
+        absent = authorised + unauthorised
         if absent > possible:
             reasons.append(
                 f"The absences ({absent} sessions) are more than the possible sessions "
                 f"({possible})."
             )
-        elif counts["sessions_attended"] is not None and (
-            counts["sessions_attended"] + absent != possible
-        ):
+        elif attended is not None and attended + absent != possible:
             reasons.append(
-                f"The sessions do not add up: {counts['sessions_attended']} attended and "
-                f"{absent} absent, but {possible} possible."
+                f"The sessions do not add up: {attended} attended and {absent} absent, but "
+                f"{possible} possible."
             )
     if reasons:
         return None, reasons
@@ -363,7 +363,7 @@ def _read_marks(
 def ctf_attendance_save(*, school, by, parsed: ParsedCtfAttendance, sha256: str) -> dict[str, int]:
     """Save the summaries and readable marks; the caller holds the transaction (all or
     nothing). One audit event a summary, about its child. Returns counts."""
-    counts = {"created": 0, "updated": 0, "marks": 0, "marks_replaced": 0}
+    counts: dict[str, int] = {"created": 0, "updated": 0, "marks": 0, "marks_replaced": 0}
     for row in parsed.years:
         values = row.values
         summary, created = CtfYearSummary.objects.update_or_create(
