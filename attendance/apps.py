@@ -7,7 +7,7 @@ class AttendanceConfig(AppConfig):
     def ready(self):
         from attendance import (
             chronology,  # noqa: F401  (registers the "attendance" chronology source)
-            import_kinds,  # noqa: F401  (registers the "attendance_marks" import kind)
+            import_kinds,  # noqa: F401  (the "attendance_marks" and "attendance_ctf" kinds)
         )
         from attendance.pep_provider import attendance_summary
         from attendance.record_summary import attendance_record_summary

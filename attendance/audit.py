@@ -6,6 +6,7 @@ from core.audit import AuditAction
 class AttendanceAction(AuditAction):
     PUPIL_VIEWED = "attendance.pupil_viewed"
     MARKS_IMPORTED = "attendance.marks_imported"
+    CTF_IMPORTED = "attendance.ctf_imported"
     PLACEMENT_MOVE_RECORDED = "attendance.placement_move_recorded"
     PEER_FIGURES_SAVED = "attendance.peer_figures_saved"
     SETTINGS_CHANGED = "attendance.settings_changed"

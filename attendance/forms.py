@@ -5,6 +5,7 @@ from django import forms
 
 from attendance.models import AttendanceNotice
 from core.forms import form_helper
+from pupils.ctf import MAX_CTF_BYTES
 from pupils.forms import date_field
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a school year for 2,000 children is about 20 MB
@@ -30,6 +31,32 @@ class MarksUploadForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_FILE_BYTES:
             raise forms.ValidationError("The file is larger than 50 MB. Split it by term.")
+        self.content = uploaded.read()
+        return uploaded
+
+
+class CtfUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a Common Transfer File (CTF)",
+        help_text="The .xml file your MIS exports or received from another school. Up to 5 MB.",
+        error_messages={
+            "required": "Choose a CTF file to upload",
+            "empty": "The file is empty. Export it again from your MIS.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,text/xml,application/xml"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content = b""
+        self.helper = form_helper(Field("file"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_CTF_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 5 MB. Export fewer pupils at a time."
+            )
         self.content = uploaded.read()
         return uploaded
 

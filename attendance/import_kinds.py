@@ -1,11 +1,19 @@
-"""The session-marks import as a kind of ``imports.ImportRun``: registered once when the
-attendance app loads (``AttendanceConfig.ready``)."""
+"""The attendance imports as kinds of ``imports.ImportRun``: session marks from a CSV
+(``attendance_marks``) and the attendance in a Common Transfer File (``attendance_ctf``),
+registered once when the attendance app loads (``AttendanceConfig.ready``)."""
 
 import datetime as dt
+import hashlib
 
 from django.urls import reverse
 
 from accounts.roles import Capability
+from attendance.ctf_import import (
+    CtfAttendanceError,
+    ParsedCtfAttendance,
+    ctf_attendance_read,
+    ctf_attendance_save,
+)
 from attendance.imports import MarksFileError, ParsedMarks, marks_read, marks_replace
 from imports.registry import ImportFileUnreadable, ImportKind, KindOutcome, Progress, register
 
@@ -87,6 +95,91 @@ register(
         preview=preview,
         commit=commit,
         summary=_summary,
+        done_url=lambda request: reverse("attendance:concerns"),
+    )
+)
+
+
+# --- The attendance in a Common Transfer File (attendance.ctf_import) -------------------------
+
+CTF_KIND = "attendance_ctf"
+
+
+def _ctf_read(school, data: bytes, today: dt.date) -> ParsedCtfAttendance:
+    try:
+        return ctf_attendance_read(school=school, data=data, today=today)
+    except CtfAttendanceError as error:
+        raise ImportFileUnreadable(error.message) from error
+
+
+def _ctf_outcome(
+    parsed: ParsedCtfAttendance, *, saved: dict[str, int] | None = None
+) -> KindOutcome:
+    counts = {
+        "years": len(parsed.years),
+        "pupils": len(parsed.pupil_ids),
+        "marks": parsed.marks_count,
+        "refused": parsed.refused_count,
+    }
+    if saved is not None:
+        counts.update(saved)
+    return KindOutcome(
+        rows=parsed.rows,
+        counts=counts,
+        notices=list(parsed.notices),
+        file_format="ctf",
+        can_commit=not parsed.refused_count and bool(parsed.years),
+        committed=saved is not None,
+    )
+
+
+def ctf_preview(
+    *, school, name: str, data: bytes, today: dt.date, progress: Progress | None = None
+) -> KindOutcome:
+    return _ctf_outcome(_ctf_read(school, data, today))
+
+
+def ctf_commit(
+    *, school, by, name: str, data: bytes, today: dt.date, progress: Progress | None = None
+) -> KindOutcome:
+    parsed = _ctf_read(school, data, today)
+    if parsed.refused_count or not parsed.years:
+        return _ctf_outcome(parsed)
+    saved = ctf_attendance_save(
+        school=school, by=by, parsed=parsed, sha256=hashlib.sha256(data).hexdigest()
+    )
+    return _ctf_outcome(parsed, saved=saved)
+
+
+def _ctf_summary(counts: dict[str, int], done: bool) -> str:
+    years, pupils, marks, refused = (
+        counts.get("years", 0),
+        counts.get("pupils", 0),
+        counts.get("marks", 0),
+        counts.get("refused", 0),
+    )
+    if refused:
+        return f"{refused} entr{'ies' if refused != 1 else 'y'} cannot be imported"
+    verb = "imported" if done else "to import"
+    text = (
+        f"{years} yearly attendance summar{'ies' if years != 1 else 'y'} for {pupils} "
+        f"child{'ren' if pupils != 1 else ''}"
+    )
+    if marks:
+        text += f" and {marks:,} session marks"
+    return f"{text} {verb}"
+
+
+register(
+    ImportKind(
+        name=CTF_KIND,
+        title="Import attendance from a CTF",
+        capabilities=IMPORTERS,
+        record_capability=Capability.VIEW_COHORT,
+        upload_url="attendance:upload_ctf",
+        preview=ctf_preview,
+        commit=ctf_commit,
+        summary=_ctf_summary,
         done_url=lambda request: reverse("attendance:concerns"),
     )
 )

@@ -227,3 +227,74 @@ class AttendanceNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Attendance notice {self.pk} ({self.recipient})"
+
+
+class CtfYearSummary(models.Model):
+    """A child's attendance for one school year at one establishment, as a Common Transfer File
+    gave it (``CTfile/.../Attendance/YearData``, DOMAIN.md 6.2): typically the years at the
+    child's previous schools. Shown on the child's attendance page and used in nothing else:
+    Harbour's own figures come from session marks.
+
+    ``year`` is the CTF's ``Year``, read as the academic year it starts (2025 for 2025 to 2026,
+    as DOMAIN.md 6.2's sketch pairs ``Year`` 2025 with ``AttendanceStartDate`` 2025-09-03).
+    Importing a file again replaces the child's summary for that year and establishment."""
+
+    audit_values = frozenset({"year", "lea", "estab", "marks"})
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(
+        "pupils.Pupil", on_delete=models.CASCADE, related_name="ctf_attendance_years"
+    )
+    year = models.PositiveSmallIntegerField(help_text="The academic year it starts: 2025")
+    lea = models.CharField("local authority code", max_length=3, blank=True)
+    estab = models.CharField("establishment number", max_length=4, blank=True)
+    school_name = models.CharField(max_length=200, blank=True)
+    sessions_possible = models.PositiveIntegerField()
+    # Given by some files only (SessionsAttended or AttendSessions).
+    sessions_attended = models.PositiveIntegerField(null=True, blank=True)
+    sessions_authorised = models.PositiveIntegerField()
+    sessions_unauthorised = models.PositiveIntegerField()
+    attendance_start_date = models.DateField(null=True, blank=True)
+    source_sha256 = models.CharField("sha256 of the CTF it came from", max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    objects = models.Manager()
+
+    class Meta:
+        ordering = ["-year", "school_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "year", "lea", "estab"], name="one_ctf_summary_per_year_and_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    sessions_possible__gte=models.F("sessions_authorised")
+                    + models.F("sessions_unauthorised")
+                ),
+                name="ctf_summary_absence_within_possible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CTF attendance {self.year} ({self.lea}/{self.estab})"
+
+    @property
+    def attended(self) -> int:
+        """Sessions attended: as the file gave it, else possible less absent (DOMAIN.md 1.4:
+        possible = attended + authorised + unauthorised)."""
+        if self.sessions_attended is not None:
+            return self.sessions_attended
+        return self.sessions_possible - self.sessions_authorised - self.sessions_unauthorised
+
+    @property
+    def attendance_percent(self) -> Decimal | None:
+        if not self.sessions_possible:
+            return None
+        return (Decimal(self.attended) * 100 / self.sessions_possible).quantize(Decimal("0.1"))
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year} to {self.year + 1}"

@@ -10,6 +10,7 @@ app_name = "attendance"
 urlpatterns = [
     path("", views.concerns, name="concerns"),
     path("import/", views.upload, name="upload"),
+    path("import/ctf/", views.upload_ctf, name="upload_ctf"),
     path("pupils/<int:pk>/", views.pupil, name="pupil"),
     path(
         "pupils/<int:pk>/placement-moves/add/", views.placement_move_add, name="placement_move_add"

@@ -17,13 +17,20 @@ from attendance.audit import AttendanceAction
 from attendance.codes import CODES, Category
 from attendance.forms import (
     AttendanceSettingsForm,
+    CtfUploadForm,
     MarksUploadForm,
     NotSentForm,
     PeerFiguresForm,
     PlacementMoveForm,
 )
-from attendance.import_kinds import IMPORTERS, KIND
-from attendance.models import AttendanceConcern, AttendanceNotice, PeerFigures, SessionMark
+from attendance.import_kinds import CTF_KIND, IMPORTERS, KIND
+from attendance.models import (
+    AttendanceConcern,
+    AttendanceNotice,
+    CtfYearSummary,
+    PeerFigures,
+    SessionMark,
+)
 from attendance.selectors import figures_for, group_figures, weekly_percentages
 from core.access import for_school, requires
 from core.charts import Series, line_chart
@@ -61,6 +68,32 @@ def upload(request: HttpRequest) -> HttpResponse:
         .first()
     )
     return render(request, "attendance/upload.html", {"form": form, "waiting": waiting})
+
+
+@requires(any_of=IMPORTERS)
+@require_http_methods(["GET", "POST"])
+def upload_ctf(request: HttpRequest) -> HttpResponse:
+    """The attendance in a Common Transfer File (``attendance.ctf_import``)."""
+    posted = request.method == "POST"
+    form = CtfUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        run = import_run_start(
+            school=request.school,
+            by=request.user,
+            kind=CTF_KIND,
+            name=form.cleaned_data["file"].name,
+            data=form.content,
+            file_format="ctf",
+            today=timezone.localdate(),
+        )
+        return redirect("imports:run", pk=run.pk)
+    waiting = (
+        ImportRun.objects.for_school(request.school)
+        .filter(kind=CTF_KIND, created_by=request.user)
+        .exclude(state__in=ImportRun.FINISHED)
+        .first()
+    )
+    return render(request, "attendance/upload_ctf.html", {"form": form, "waiting": waiting})
 
 
 def _terms(school):
@@ -150,6 +183,8 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         )
     context.update(
+        # From CTF files: shown here, used in no figure (attendance.ctf_import).
+        ctf_years=CtfYearSummary.objects.filter(school=request.school, pupil=child),
         moves=child.placement_moves.all(),
         concerns=AttendanceConcern.objects.filter(pupil=child).prefetch_related("notices"),
         can_edit=EDIT in request.capabilities,

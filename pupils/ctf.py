@@ -4,8 +4,10 @@ The element names are those of DOMAIN.md 6.2 (CTF 20 to 25): ``CTfile/Header`` a
 ``CTfile/CTFpupilData/Pupil`` with ``UPN``, ``Surname``, ``Forename``, ``DOB``, ``Gender`` (or
 ``Sex``: which one CTF 24 and 25 use is not confirmed, so either is read),
 ``BasicDetails/PreferredSurname``, ``PreferredForename``, ``MiddleNames``, ``NCyearActual``,
-``LookedAfter/InCare`` and ``CareAuthority``, and ``SENhistory/SEN/SENprovision``. Everything
-else in the file (addresses, contacts, attendance, assessments) is ignored and never stored.
+``LookedAfter/InCare`` and ``CareAuthority``, and ``SENhistory/SEN/SENprovision``; and each
+``Attendance/YearData`` (read as strings for ``attendance.ctf_import``; the pupil import ignores
+them). Everything else in the file (addresses, contacts, assessments) is ignored and never
+stored.
 
 A CTF arrives from outside the school, so it is parsed as hostile: the size is checked before
 parsing, and defusedxml refuses any document type declaration, entity or external reference
@@ -52,6 +54,22 @@ class CtfHeader:
 
 
 @dataclass(frozen=True)
+class CtfYearData:
+    """One ``Attendance/YearData`` element, every value the stripped text ("" when absent)."""
+
+    year: str = ""
+    lea: str = ""
+    estab: str = ""
+    school_name: str = ""
+    sessions_possible: str = ""
+    sessions_attended: str = ""  # SessionsAttended, or AttendSessions (DOMAIN.md 6.2)
+    sessions_authorised: str = ""
+    sessions_unauthorised: str = ""
+    start_date: str = ""  # AttendanceStartDate
+    marks: str = ""  # AttendanceMarks, unstripped: its encoding is not confirmed
+
+
+@dataclass(frozen=True)
 class CtfPupil:
     """One ``Pupil`` element, every value the stripped text of its element ("" when absent)."""
 
@@ -68,6 +86,7 @@ class CtfPupil:
     in_care: str = ""  # LookedAfter/InCare: "true", "false" or ""
     care_authority: str = ""
     sen_provision: str = ""  # of the latest SENhistory/SEN
+    attendance: tuple[CtfYearData, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +218,24 @@ def _pupil(pupil: Element, position: int) -> CtfPupil:
         in_care=_text(pupil, "LookedAfter/InCare"),
         care_authority=_text(pupil, "LookedAfter/CareAuthority"),
         sen_provision=_latest_sen_provision(pupil.find("SENhistory")),
+        attendance=tuple(_year_data(y) for y in pupil.findall("Attendance/YearData")),
+    )
+
+
+def _year_data(year: Element) -> CtfYearData:
+    marks = year.find("AttendanceMarks")
+    return CtfYearData(
+        year=_text(year, "Year"),
+        lea=_text(year, "LEA"),
+        estab=_text(year, "Estab"),
+        school_name=_text(year, "SchoolName"),
+        sessions_possible=_text(year, "SessionsPossible"),
+        sessions_attended=_text(year, "SessionsAttended") or _text(year, "AttendSessions"),
+        sessions_authorised=_text(year, "SessionsAuthorised"),
+        sessions_unauthorised=_text(year, "SessionsUnauthorised"),
+        start_date=_text(year, "AttendanceStartDate"),
+        # Not stripped: a space may be a session's mark in some encoding; the reader decides.
+        marks=(marks.text or "") if marks is not None else "",
     )
 
 

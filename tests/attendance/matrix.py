@@ -54,6 +54,7 @@ def _term(school) -> dict:
 ATTENDANCE_PAGES = [
     Page("attendance:concerns", COHORT),
     Page("attendance:upload", COHORT | {Role.ADMINISTRATOR}),
+    Page("attendance:upload_ctf", COHORT | {Role.ADMINISTRATOR}),
     Page("attendance:pupil", COHORT, record=_pupil),
     Page("attendance:placement_move_add", COHORT, record=_pupil),
     Page("attendance:concern", COHORT, record=_concern_pk),
