@@ -96,6 +96,7 @@ register(
         commit=commit,
         summary=_summary,
         done_url=lambda request: reverse("attendance:concerns"),
+        done_text="Go to the attendance concerns",
     )
 )
 
@@ -181,5 +182,6 @@ register(
         commit=ctf_commit,
         summary=_ctf_summary,
         done_url=lambda request: reverse("attendance:concerns"),
+        done_text="Go to the attendance concerns",
     )
 )

@@ -52,6 +52,7 @@ class ImportKind:
     commit: Callable[..., KindOutcome]  # (school=, by=, name=, data=, today=, progress=)
     summary: Callable[[dict[str, int], bool], str]  # (counts, done) -> "3 to create, ..."
     done_url: Callable[[Any], str] | None = None  # (request) -> where to go after a commit
+    done_text: str = "Go to the cohort register"  # the words of that link
 
 
 _KINDS: dict[str, ImportKind] = {}

@@ -266,3 +266,20 @@ def test_the_summaries_change_no_figure_of_the_register(school, year, child):
     before = figures_for(child, D(2026, 9, 1), D(2026, 9, 18))
     _import(school, ctf(pupil(child.upn, year_data(year=2026, possible=20, unauthorised=18))))
     assert figures_for(child, D(2026, 9, 1), D(2026, 9, 18)) == before
+
+
+def test_after_an_attendance_import_the_way_on_is_to_the_attendance_concerns(
+    dt_client, school, child
+):
+    run = _import(
+        school,
+        ctf(pupil(child.upn, year_data(year=2024, possible=320, authorised=20, unauthorised=8))),
+    )
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.COMMITTED
+
+    page = dt_client.get(reverse("imports:run", args=[run.pk])).content.decode()
+
+    link = f'<a class="govuk-link" href="{reverse("attendance:concerns")}">'
+    assert link + "Go to the attendance concerns</a>" in page
+    assert "Go to the cohort register" not in page
