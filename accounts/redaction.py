@@ -7,10 +7,8 @@ no child, "children shown as initials and a record number". Anyone whose roles l
 child's name. Pages ask these functions and never decide in a template.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
-
-from django.apps import apps
 
 from accounts.roles import Capability
 
@@ -19,6 +17,16 @@ class NamedChild(Protocol):
     pk: int
     forename: str
     surname: str
+
+
+# (school, pupil ids) -> the school's children among them. accounts sits below pupils, so the
+# pupils app registers how to find them (``PupilsConfig.ready``) rather than being imported.
+_children_of: Callable[..., Iterable[NamedChild]] | None = None
+
+
+def register_children_lookup(lookup: Callable[..., Iterable[NamedChild]]) -> None:
+    global _children_of
+    _children_of = lookup
 
 
 def can_see_children(capabilities: Collection[str]) -> bool:
@@ -43,11 +51,7 @@ def pupil_labels_for(
     wanted = {pk for pk in pupil_ids if pk is not None}
     if not wanted:
         return {}
-    # accounts sits below pupils: the model is looked up by name, not imported.
-    pupil_model = apps.get_model("pupils", "Pupil")
-    found = pupil_model.objects.filter(school=school, pk__in=wanted).only(
-        "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
-    )
+    found = _children_of(school, wanted) if _children_of is not None else []
     labels = {pupil.pk: pupil_label_for(capabilities, pupil) for pupil in found}
     return {pk: labels.get(pk, f"record {pk}") for pk in wanted}
 
