@@ -49,6 +49,10 @@ def _year(request, today) -> int:
     return financial_year_of(today)
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
 def _ledger_url(pupil_id: int, year: int, anchor: str = "") -> str:
     url = reverse("pupil_premium:ledger", args=[pupil_id]) + f"?year={year}"
     return url + (f"#{anchor}" if anchor else "")
@@ -135,7 +139,7 @@ def allocation(request, pupil_id: int):
         else {}
     )
     form = AllocationForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         initial=initial,
         group=group,
         default=f"£{rate:,.2f}" if rate is not None else "",
@@ -179,7 +183,7 @@ def item_add(request, pupil_id: int):
     latest = pupil.peps.filter(status="completed").order_by("-term__first_day").first()
     targets = list(latest.targets.select_related("pep__term")) if latest else []
     form = ItemForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         initial={"date": today.strftime("%d/%m/%Y")},
         targets=targets,
         in_care=in_care,
@@ -216,15 +220,29 @@ def item_add(request, pupil_id: int):
     )
 
 
+def _item_step(request, item: PpItem, form, write, *, title, lede="", button="Save"):
+    """One step of an item's life on its own page: on a valid POST that ``write`` (the service,
+    given the cleaned data) accepts, back to the item on the ledger; otherwise the form."""
+    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(form, lambda: write(**form.cleaned_data))
+    ):
+        return redirect(back)
+    return _form_page(
+        request, form, title=title, pupil=item.pupil, back=back, button=button, lede=lede
+    )
+
+
 @requires(Capability.EDIT_PUPILS)
 def item_edit(request, pk: int):
     item = _item_for(request, pk)
-    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
     if item.status != PpItem.Status.REQUESTED:
         # Approved, spent or declined: a decision on the record, not edited.
-        return redirect(back)
+        return redirect(_ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}"))
     form = ItemEditForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         initial={
             "description": item.description,
             "category": item.category,
@@ -232,23 +250,12 @@ def item_edit(request, pk: int):
             "supplier": item.supplier,
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            lambda: services.item_edit(
-                item=item, by=request.user, request=request, **form.cleaned_data
-            ),
-        )
-    ):
-        return redirect(back)
-    return _form_page(
+    return _item_step(
         request,
+        item,
         form,
+        lambda **data: services.item_edit(item=item, by=request.user, request=request, **data),
         title="Change the request",
-        pupil=item.pupil,
-        back=back,
         lede="Until it is approved or declined."
         + (
             " A correction of the PEP that changes the target's PP+ replaces the amount and "
@@ -270,31 +277,16 @@ def item_approve(request, pk: int):
     item = _item_for(request, pk)
     _decision_allowed(request, item)
     in_care = item.group == FundingGroup.CIC
-    form = ApproveForm(request.POST if request.method == "POST" else None, in_care=in_care)
-    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            lambda: services.item_approve(
-                item=item,
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            ),
-        )
-    ):
-        return redirect(back)
-    return _form_page(
+    return _item_step(
         request,
-        form,
+        item,
+        ApproveForm(_posted(request), in_care=in_care),
+        lambda **data: services.item_approve(
+            item=item, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
         title=f"Record the Virtual School's approval of £{item.amount:,.2f}"
         if in_care
         else f"Approve £{item.amount:,.2f} of PP+",
-        pupil=item.pupil,
-        back=back,
         lede=item.description,
         button="Record the approval" if in_care else "Approve",
     )
@@ -304,29 +296,14 @@ def item_approve(request, pk: int):
 def item_decline(request, pk: int):
     item = _item_for(request, pk)
     _decision_allowed(request, item)
-    form = DeclineForm(request.POST if request.method == "POST" else None)
-    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            lambda: services.item_decline(
-                item=item,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-            ),
-        )
-    ):
-        return redirect(back)
-    return _form_page(
+    return _item_step(
         request,
-        form,
+        item,
+        DeclineForm(_posted(request)),
+        lambda **data: services.item_decline(
+            item=item, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
         title=f"Decline £{item.amount:,.2f} of PP+",
-        pupil=item.pupil,
-        back=back,
         lede=item.description,
         button="Decline",
     )
@@ -335,31 +312,14 @@ def item_decline(request, pk: int):
 @requires(Capability.EDIT_PUPILS)
 def item_spend(request, pk: int):
     item = _item_for(request, pk)
-    form = SpendForm(
-        request.POST if request.method == "POST" else None, initial={"supplier": item.supplier}
-    )
-    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            lambda: services.item_spend(
-                item=item,
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            ),
-        )
-    ):
-        return redirect(back)
-    return _form_page(
+    return _item_step(
         request,
-        form,
+        item,
+        SpendForm(_posted(request), initial={"supplier": item.supplier}),
+        lambda **data: services.item_spend(
+            item=item, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
         title="Record the spend",
-        pupil=item.pupil,
-        back=back,
         lede=f"{item.description}: £{item.amount:,.2f} approved",
     )
 
@@ -367,27 +327,14 @@ def item_spend(request, pk: int):
 @requires(Capability.EDIT_PUPILS)
 def item_impact(request, pk: int):
     item = _item_for(request, pk)
-    form = ImpactForm(
-        request.POST if request.method == "POST" else None, initial={"note": item.impact_note}
-    )
-    back = _ledger_url(item.pupil_id, item.financial_year, f"item-{item.pk}")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            lambda: services.item_impact_note(
-                item=item, note=form.cleaned_data["note"], by=request.user, request=request
-            ),
-        )
-    ):
-        return redirect(back)
-    return _form_page(
+    return _item_step(
         request,
-        form,
+        item,
+        ImpactForm(_posted(request), initial={"note": item.impact_note}),
+        lambda **data: services.item_impact_note(
+            item=item, by=request.user, request=request, **data
+        ),
         title="What did it achieve?",
-        pupil=item.pupil,
-        back=back,
         lede=item.description,
     )
 
@@ -485,7 +432,7 @@ def rates(request):
     today = timezone.localdate()
     rows = selectors.rate_rows(request.school, today=today)
     years = sorted({r.financial_year for r in rows}, reverse=True)
-    form = RateForm(request.POST if request.method == "POST" else None, years=years)
+    form = RateForm(_posted(request), years=years)
     if (
         request.method == "POST"
         and form.is_valid()
