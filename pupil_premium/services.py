@@ -228,6 +228,19 @@ def _check_target(pupil, target) -> None:
         )
 
 
+def _checked_details(description: str, category: str, amount) -> tuple[str, Decimal]:
+    """What a request pays for, its category and amount, as a request and its edit check them."""
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": "Say what the PP+ will pay for"}, code="required")
+    if category not in Category.values:
+        raise ValidationError({"category": "Choose a category"}, code="required")
+    amount = _money(amount, "amount")
+    if amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than £0"}, code="positive")
+    return description, amount
+
+
 @transaction.atomic
 def item_request(
     *,
@@ -251,14 +264,7 @@ def item_request(
             f"{date:%-d %B %Y}, so PP+ cannot be spent for them then.",
             code="not_eligible",
         )
-    description = description.strip()
-    if not description:
-        raise ValidationError({"description": "Say what the PP+ will pay for"}, code="required")
-    if category not in Category.values:
-        raise ValidationError({"category": "Choose a category"}, code="required")
-    amount = _money(amount, "amount")
-    if amount <= 0:
-        raise ValidationError({"amount": "The amount must be more than £0"}, code="positive")
+    description, amount = _checked_details(description, category, amount)
     if group == FundingGroup.CIC and target is None:
         raise ValidationError(
             {
@@ -322,14 +328,7 @@ def item_edit(
             "can be changed.",
             code="not_requested",
         )
-    description = description.strip()
-    if not description:
-        raise ValidationError({"description": "Say what the PP+ will pay for"}, code="required")
-    if category not in Category.values:
-        raise ValidationError({"category": "Choose a category"}, code="required")
-    amount = _money(amount, "amount")
-    if amount <= 0:
-        raise ValidationError({"amount": "The amount must be more than £0"}, code="positive")
+    description, amount = _checked_details(description, category, amount)
     new = {
         "description": description,
         "category": category,
