@@ -16,8 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from accounts.roles import Capability
@@ -45,17 +44,13 @@ from pupil_premium.models import (
     financial_year_label,
     financial_year_of,
 )
+from pupil_premium.selectors import status_sum
 
 Status = PpItem.Status
-_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 GROUP_NAMES: dict[str, str] = {
     FundingGroup.CIC: "Children in care (held by the Virtual School)",
     FundingGroup.CPIC: "Children previously in care (through the census)",
 }
-
-
-def _sum(status: str) -> Coalesce:
-    return Coalesce(Sum("amount", filter=Q(status=status)), Value(ZERO), output_field=_MONEY)
 
 
 @dataclass
@@ -102,8 +97,8 @@ def year_figures(school, year: int) -> YearFigures:
         g.children, g.allocated = row["children"], row["allocated"]
     items = PpItem.objects.filter(school=school, financial_year=year)
     for row in items.values("group").annotate(
-        committed=_sum(Status.APPROVED),
-        spent=_sum(Status.SPENT),
+        committed=status_sum(Status.APPROVED),
+        spent=status_sum(Status.SPENT),
         awaiting=Count("pk", filter=Q(status=Status.REQUESTED)),
     ):
         g = figures.groups[row["group"]]
@@ -111,7 +106,7 @@ def year_figures(school, year: int) -> YearFigures:
     categories = {
         row["category"]: row
         for row in items.values("category").annotate(
-            committed=_sum(Status.APPROVED), spent=_sum(Status.SPENT)
+            committed=status_sum(Status.APPROVED), spent=status_sum(Status.SPENT)
         )
     }
     figures.by_category = [

@@ -97,17 +97,16 @@ class Balance:
         return self.allocated - self.committed - self.spent
 
 
+def status_sum(status: str) -> Coalesce:
+    """The total amount of the items in ``status``, £0.00 when there are none."""
+    return Coalesce(Sum("amount", filter=Q(status=status)), Value(ZERO), output_field=_MONEY)
+
+
 def _sums(items) -> dict:
     return items.aggregate(
-        committed=Coalesce(
-            Sum("amount", filter=Q(status=Status.APPROVED)), Value(ZERO), output_field=_MONEY
-        ),
-        spent=Coalesce(
-            Sum("amount", filter=Q(status=Status.SPENT)), Value(ZERO), output_field=_MONEY
-        ),
-        requested=Coalesce(
-            Sum("amount", filter=Q(status=Status.REQUESTED)), Value(ZERO), output_field=_MONEY
-        ),
+        committed=status_sum(Status.APPROVED),
+        spent=status_sum(Status.SPENT),
+        requested=status_sum(Status.REQUESTED),
     )
 
 
@@ -158,15 +157,9 @@ def school_summary(school, year: int) -> Summary:
     per_child = {
         row["pupil_id"]: row
         for row in items.values("pupil_id", "group").annotate(
-            committed=Coalesce(
-                Sum("amount", filter=Q(status=Status.APPROVED)), Value(ZERO), output_field=_MONEY
-            ),
-            spent=Coalesce(
-                Sum("amount", filter=Q(status=Status.SPENT)), Value(ZERO), output_field=_MONEY
-            ),
-            requested=Coalesce(
-                Sum("amount", filter=Q(status=Status.REQUESTED)), Value(ZERO), output_field=_MONEY
-            ),
+            committed=status_sum(Status.APPROVED),
+            spent=status_sum(Status.SPENT),
+            requested=status_sum(Status.REQUESTED),
         )
     }
     ids = set(allocations) | set(per_child)
@@ -193,12 +186,8 @@ def school_summary(school, year: int) -> Summary:
     by_category = {
         row["category"]: row
         for row in items.values("category").annotate(
-            approved=Coalesce(
-                Sum("amount", filter=Q(status=Status.APPROVED)), Value(ZERO), output_field=_MONEY
-            ),
-            spent=Coalesce(
-                Sum("amount", filter=Q(status=Status.SPENT)), Value(ZERO), output_field=_MONEY
-            ),
+            approved=status_sum(Status.APPROVED),
+            spent=status_sum(Status.SPENT),
         )
     }
     summary.by_category = [
