@@ -3,7 +3,7 @@ each outcome a PEP review gave. Two queries."""
 
 from django.urls import reverse
 
-from pupil_premium.models import PpAllocation, PpItem, financial_year_label
+from pupil_premium.models import FundingGroup, PpAllocation, PpItem, financial_year_label
 from pupils.chronology import ChronologyEntry, register
 
 Status = PpItem.Status
@@ -27,45 +27,23 @@ def pp_entries(pupil, request) -> list[ChronologyEntry]:
     for item in PpItem.objects.filter(pupil=pupil).exclude(status=Status.WITHDRAWN):
         link = f"{url}?year={item.financial_year}#item-{item.pk}"
         category = item.get_category_display().lower()
-        if item.decided_on and item.status in (Status.APPROVED, Status.SPENT):
-            who = "the Virtual School" if item.group == "cic" else "the school"
-            entries.append(
-                ChronologyEntry(
-                    when=item.decided_on,
-                    kind="pp_plus",
-                    title=f"PP+ approved by {who}: £{item.amount:,.2f}",
-                    detail=category,
-                    url=link,
-                )
-            )
-        if item.status == Status.DECLINED and item.decided_on:
-            entries.append(
-                ChronologyEntry(
-                    when=item.decided_on,
-                    kind="pp_plus",
-                    title=f"PP+ request declined: £{item.amount:,.2f}",
-                    detail=category,
-                    url=link,
-                )
-            )
-        if item.spent_on:
-            entries.append(
-                ChronologyEntry(
-                    when=item.spent_on,
-                    kind="pp_plus",
-                    title=f"PP+ spent: £{item.amount:,.2f}",
-                    detail=category,
-                    url=link,
-                )
-            )
-        if item.outcome and item.outcome_on:
-            entries.append(
-                ChronologyEntry(
-                    when=item.outcome_on,
-                    kind="pp_plus",
-                    title=f"PP+ target reviewed: {item.get_outcome_display().lower()}",
-                    detail=category,
-                    url=link,
-                )
-            )
+        who = "the Virtual School" if item.group == FundingGroup.CIC else "the school"
+        decided = item.status in (Status.APPROVED, Status.SPENT)
+        events = [
+            (item.decided_on if decided else None, f"PP+ approved by {who}: £{item.amount:,.2f}"),
+            (
+                item.decided_on if item.status == Status.DECLINED else None,
+                f"PP+ request declined: £{item.amount:,.2f}",
+            ),
+            (item.spent_on, f"PP+ spent: £{item.amount:,.2f}"),
+            (
+                item.outcome_on if item.outcome else None,
+                f"PP+ target reviewed: {item.get_outcome_display().lower()}",
+            ),
+        ]
+        entries.extend(
+            ChronologyEntry(when=when, kind="pp_plus", title=title, detail=category, url=link)
+            for when, title in events
+            if when
+        )
     return entries
