@@ -33,6 +33,7 @@ from attendance.models import (
 )
 from attendance.selectors import figures_for, group_figures, weekly_percentages
 from core.access import for_school, requires
+from core.audit import audit_record
 from core.charts import Series, line_chart
 from core.forms import saved
 from imports.models import ImportRun
@@ -227,7 +228,15 @@ def placement_move_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def concerns(request: HttpRequest) -> HttpResponse:
     # 1 the open concerns with their pupils, 2 their notices, 3 the school's thresholds.
-    open_ = services.open_concerns(request.school).order_by("-opened_on", "pupil__legal_surname")
+    open_ = list(
+        services.open_concerns(request.school).order_by("-opened_on", "pupil__legal_surname")
+    )
+    # A list of children: one read for the list (tests/test_every_read_is_audited.py).
+    audit_record(
+        action=AttendanceAction.CONCERNS_LISTED,
+        request=request,
+        values={"pupils": len({c.pupil_id for c in open_})},
+    )
     return render(
         request,
         "attendance/concerns.html",
