@@ -13,5 +13,6 @@ class AttendanceAction(AuditAction):
     CONCERN_OPENED = "attendance.concern_opened"
     CONCERN_RECOVERED = "attendance.concern_recovered"
     CONCERN_VIEWED = "attendance.concern_viewed"
+    CONCERNS_LISTED = "attendance.concerns_listed"
     NOTICE_SENT = "attendance.notice_sent"
     NOTICE_NOT_SENT = "attendance.notice_not_sent"

@@ -94,9 +94,10 @@ WITHDRAWN = {"H", "J", "F", "Y"}  # DOMAIN.md 1.3: refused with a message naming
 
 LATE_BEFORE_CLOSE = "L"
 LATE_AFTER_CLOSE = "U"
-ILLNESS = "I"
+ILLNESS = "I"  # DOMAIN.md 1.5: 15 school days of it is a return to the local authority
 # Absences whose reason nobody has given: a run of them starts the concern pathway
-# (guidance para 52: unexplained absence of a child with a social worker is reported to them).
+# (DOMAIN.md 1.5, guidance para 52: unexplained absence of a child with a social worker is
+# reported to them).
 UNEXPLAINED = frozenset({"N", "O", "U"})
 
 

@@ -11,7 +11,28 @@ from pupils.forms import date_field
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a school year for 2,000 children is about 20 MB
 
 
-class MarksUploadForm(forms.Form):
+class _UploadForm(forms.Form):
+    """One file, read into ``content`` once it is within ``max_bytes``."""
+
+    max_bytes: int
+    too_big: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content = b""
+        self.helper = form_helper(Field("file"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > self.max_bytes:
+            raise forms.ValidationError(self.too_big)
+        self.content = uploaded.read()
+        return uploaded
+
+
+class MarksUploadForm(_UploadForm):
+    max_bytes = MAX_FILE_BYTES
+    too_big = "The file is larger than 50 MB. Split it by term."
     file = forms.FileField(
         label="Upload a CSV file of session marks",
         help_text="Columns UPN, date, session (AM or PM), code. Up to 50 MB.",
@@ -22,20 +43,10 @@ class MarksUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.content = b""
-        self.helper = form_helper(Field("file"))
 
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("The file is larger than 50 MB. Split it by term.")
-        self.content = uploaded.read()
-        return uploaded
-
-
-class CtfUploadForm(forms.Form):
+class CtfUploadForm(_UploadForm):
+    max_bytes = MAX_CTF_BYTES
+    too_big = "The file is larger than 5 MB. Export fewer pupils at a time."
     file = forms.FileField(
         label="Upload a Common Transfer File (CTF)",
         help_text="The .xml file your MIS exports or received from another school. Up to 5 MB.",
@@ -45,20 +56,6 @@ class CtfUploadForm(forms.Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,text/xml,application/xml"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.content = b""
-        self.helper = form_helper(Field("file"))
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_CTF_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 5 MB. Export fewer pupils at a time."
-            )
-        self.content = uploaded.read()
-        return uploaded
 
 
 class PlacementMoveForm(forms.Form):

@@ -26,8 +26,8 @@ from attendance.codes import (
 )
 from attendance.models import PlacementMove, SessionMark
 
-PERSISTENT_PERCENT = 10
-SEVERE_PERCENT = 50
+PERSISTENT_PERCENT = 10  # DOMAIN.md 1.4 [S18]: DfE's line since 2015/16
+SEVERE_PERCENT = 50  # DOMAIN.md 1.4 [S18]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def settings_for(school) -> AttendanceSettings:
     return found or AttendanceSettings(school=school)
 
 
+# Harbour's bounds on what a school may set, not statute (the defaults are in AttendanceSettings).
 THRESHOLD_RANGE = (Decimal(50), Decimal(100))
 UNEXPLAINED_RANGE = (1, 20)
 

@@ -4,8 +4,9 @@ morning): opens a concern for the designated teacher when a child on roll
 * attends less than the school's threshold (default 90%) over the last four weeks, or over
   the term so far (at least ``MIN_POSSIBLE`` possible sessions: a day off in the first week of
   term is not a concern);
-* has ``unexplained_sessions`` (default 4) possible sessions in a row coded N, O or U (guidance
-  para 52: unexplained absence of a child with a social worker is reported to them); or
+* has ``unexplained_sessions`` (default 4) possible sessions in a row coded N, O or U
+  (DOMAIN.md 1.5, guidance para 52: unexplained absence of a child with a social worker is
+  reported to them); or
 * has been off ill (``I``) 15 school days this school year, in a row or in all: the school must
   tell the local authority (DOMAIN.md 1.5).
 

@@ -33,6 +33,7 @@ from attendance.models import (
 )
 from attendance.selectors import figures_for, group_figures, weekly_percentages
 from core.access import for_school, requires
+from core.audit import audit_record
 from core.charts import Series, line_chart
 from core.forms import saved
 from imports.models import ImportRun
@@ -45,55 +46,51 @@ from schools.schooldays import SchoolCalendar, TermDatesMissing
 EDIT = Capability.EDIT_ATTENDANCE_EXCLUSIONS
 
 
-@requires(any_of=IMPORTERS)
-@require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def _upload(request: HttpRequest, form_class, *, kind: str, file_format: str, template: str):
+    """An attendance file's upload: start an import run and go to its check page, or show the
+    form with the run this person left waiting (the CSV of marks and the CTF share this)."""
     posted = request.method == "POST"
-    form = MarksUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    form = form_class(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         run = import_run_start(
             school=request.school,
             by=request.user,
-            kind=KIND,
+            kind=kind,
             name=form.cleaned_data["file"].name,
             data=form.content,
-            file_format="csv",
+            file_format=file_format,
             today=timezone.localdate(),
         )
         return redirect("imports:run", pk=run.pk)
     waiting = (
         ImportRun.objects.for_school(request.school)
-        .filter(kind=KIND, created_by=request.user)
+        .filter(kind=kind, created_by=request.user)
         .exclude(state__in=ImportRun.FINISHED)
         .first()
     )
-    return render(request, "attendance/upload.html", {"form": form, "waiting": waiting})
+    return render(request, template, {"form": form, "waiting": waiting})
+
+
+@requires(any_of=IMPORTERS)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """A CSV of session marks (``attendance.imports``)."""
+    return _upload(
+        request, MarksUploadForm, kind=KIND, file_format="csv", template="attendance/upload.html"
+    )
 
 
 @requires(any_of=IMPORTERS)
 @require_http_methods(["GET", "POST"])
 def upload_ctf(request: HttpRequest) -> HttpResponse:
     """The attendance in a Common Transfer File (``attendance.ctf_import``)."""
-    posted = request.method == "POST"
-    form = CtfUploadForm(request.POST if posted else None, request.FILES if posted else None)
-    if posted and form.is_valid():
-        run = import_run_start(
-            school=request.school,
-            by=request.user,
-            kind=CTF_KIND,
-            name=form.cleaned_data["file"].name,
-            data=form.content,
-            file_format="ctf",
-            today=timezone.localdate(),
-        )
-        return redirect("imports:run", pk=run.pk)
-    waiting = (
-        ImportRun.objects.for_school(request.school)
-        .filter(kind=CTF_KIND, created_by=request.user)
-        .exclude(state__in=ImportRun.FINISHED)
-        .first()
+    return _upload(
+        request,
+        CtfUploadForm,
+        kind=CTF_KIND,
+        file_format="ctf",
+        template="attendance/upload_ctf.html",
     )
-    return render(request, "attendance/upload_ctf.html", {"form": form, "waiting": waiting})
 
 
 def _terms(school):
@@ -231,7 +228,15 @@ def placement_move_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def concerns(request: HttpRequest) -> HttpResponse:
     # 1 the open concerns with their pupils, 2 their notices, 3 the school's thresholds.
-    open_ = services.open_concerns(request.school).order_by("-opened_on", "pupil__legal_surname")
+    open_ = list(
+        services.open_concerns(request.school).order_by("-opened_on", "pupil__legal_surname")
+    )
+    # A list of children: one read for the list (tests/test_every_read_is_audited.py).
+    audit_record(
+        action=AttendanceAction.CONCERNS_LISTED,
+        request=request,
+        values={"pupils": len({c.pupil_id for c in open_})},
+    )
     return render(
         request,
         "attendance/concerns.html",

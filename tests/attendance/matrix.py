@@ -7,6 +7,7 @@ import datetime as dt
 
 from accounts.roles import Role
 from attendance.models import AttendanceConcern, AttendanceNotice
+from pupils.models import Pupil
 from schools.models import AcademicYear, Term
 from tests.factories import add_year
 from tests.matrix import COHORT, Page
@@ -21,8 +22,8 @@ def _pupil(school) -> dict:
     return {"pk": pupil.pk}
 
 
-def _concern(school) -> AttendanceConcern:
-    pupil = PupilFactory(school=school)
+def _concern(school, pupil=None) -> AttendanceConcern:
+    pupil = pupil or PupilFactory(school=school)
     concern = AttendanceConcern.objects.create(
         school=school,
         pupil=pupil,
@@ -45,6 +46,13 @@ def _notice(school) -> dict:
     return {"pk": concern.pk, "notice_pk": concern.notices.get().pk}
 
 
+def _open_concern(client, school) -> None:
+    """The concerns list with a child on it, so the read-audit walk sees the list show one."""
+    pupil = Pupil.objects.filter(school=school).first()
+    if not AttendanceConcern.objects.filter(school=school, pupil=pupil).exists():
+        _concern(school, pupil=pupil)
+
+
 def _term(school) -> dict:
     if not AcademicYear.objects.filter(school=school, start_year=2026).exists():
         add_year(school, 2026)
@@ -52,7 +60,7 @@ def _term(school) -> dict:
 
 
 ATTENDANCE_PAGES = [
-    Page("attendance:concerns", COHORT),
+    Page("attendance:concerns", COHORT, prepare=_open_concern),
     Page("attendance:upload", COHORT | {Role.ADMINISTRATOR}),
     Page("attendance:upload_ctf", COHORT | {Role.ADMINISTRATOR}),
     Page("attendance:pupil", COHORT, record=_pupil),
