@@ -9,6 +9,7 @@ from accounts.redaction import can_see_children
 from accounts.roles import Capability
 from core.access import for_school, requires, school_records
 from core.audit import audit_record
+from core.sensitivity import Sensitivity
 from notifications import selectors
 from notifications.audit import OutboxAction
 from notifications.filters import OutboxFilter
@@ -36,8 +37,16 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @requires(Capability.OVERSEE_RECORDS)
 def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = for_school(request, selectors.outbox_message_detail(), pk=pk)
-    # An email's body can name a child: reading it is logged like opening their record.
-    audit_record(action=OutboxAction.VIEWED, request=request, obj=message)
+    # An email's body can name a child: reading it is logged like opening their record, on
+    # the child's trail. Not for a SAFEGUARDING message: the administrator, who must not learn
+    # that one exists, could find the event by the child's record number.
+    about_child = message.sensitivity == Sensitivity.ORDINARY and message.about_pupil_id
+    audit_record(
+        action=OutboxAction.VIEWED,
+        request=request,
+        obj=message,
+        pupil_id=message.about_pupil_id if about_child else None,
+    )
     context = {
         "message": message,
         "row": selectors.outbox_row_for(

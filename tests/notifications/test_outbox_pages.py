@@ -5,9 +5,11 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from core.models import AuditEvent
+from core.sensitivity import Sensitivity
 from notifications.models import OutboxMessage
 from notifications.services import STUCK_ERROR
 from tests.notifications.factories import OutboxMessageFactory
+from tests.pupil_factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +174,28 @@ def test_a_message_shows_its_text_and_is_audited_as_read(head_client, school):
     assert "The PEP for Amelia is attached." in page
     assert "Send it again" not in page
     assert AuditEvent.objects.filter(action="outbox.viewed", object_id=str(message.pk)).exists()
+
+
+def test_reading_a_message_about_a_child_is_on_the_childs_trail(head_client, school):
+    child = PupilFactory(school=school)
+    message = OutboxMessageFactory(school=school, about_pupil_id=child.pk)
+
+    assert head_client.get(_message_url(message)).status_code == 200
+
+    event = AuditEvent.objects.get(action="outbox.viewed", object_id=str(message.pk))
+    assert event.pupil_id == child.pk
+
+
+def test_reading_a_safeguarding_message_leaves_no_child_to_find_it_by(head_client, school):
+    child = PupilFactory(school=school)
+    message = OutboxMessageFactory(
+        school=school, about_pupil_id=child.pk, sensitivity=Sensitivity.SAFEGUARDING
+    )
+
+    head_client.get(_message_url(message))
+
+    event = AuditEvent.objects.get(action="outbox.viewed", object_id=str(message.pk))
+    assert event.pupil_id is None
 
 
 def test_a_failed_message_offers_to_send_it_again(head_client, school):
