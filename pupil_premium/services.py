@@ -24,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.models import Membership
+from accounts.roles import Capability, capabilities_for
 from core.audit import audit_record
 from pupil_premium.audit import PpAction
 from pupil_premium.models import (
@@ -379,6 +381,20 @@ def _guard_allocation(item: PpItem, amount: Decimal, reason: str) -> bool:
     )
 
 
+def _may_decide(item: PpItem, by) -> None:
+    """A previously-in-care child's PP+ is the school's to spend, so its approval or refusal is
+    a decision of the head or the designated teacher (APPROVE_PP_SPEND); a child in care's is
+    the Virtual School's, which the designated teacher records (DOMAIN.md 4.2). Checked here, not
+    only in the view, so no other caller can decide without the right."""
+    if item.group != FundingGroup.CPIC:
+        return
+    roles = set(
+        Membership.objects.filter(user=by, school_id=item.school_id).values_list("role", flat=True)
+    )
+    if Capability.APPROVE_PP_SPEND not in capabilities_for(roles):
+        raise PermissionDenied("Approving PP+ spend is not part of your role in this school.")
+
+
 @transaction.atomic
 def item_approve(
     *,
@@ -393,6 +409,7 @@ def item_approve(
     """Approve a requested item. A child in care's approval is the Virtual School's: the
     designated teacher records its date and reference."""
     item = _lock(item)
+    _may_decide(item, by)
     if item.status != Status.REQUESTED:
         raise ValidationError(
             f"This item is {item.get_status_display().lower()}: only a request can be approved.",
@@ -441,6 +458,7 @@ def item_approve(
 @transaction.atomic
 def item_decline(*, item: PpItem, reason: str, by, today: dt.date, request=None) -> PpItem:
     item = _lock(item)
+    _may_decide(item, by)
     if item.status != Status.REQUESTED:
         raise ValidationError(
             f"This item is {item.get_status_display().lower()}: only a request can be declined.",

@@ -353,3 +353,28 @@ def test_an_edit_refuses_fractions_of_a_penny_and_nothing(adopted, teacher):
             services.item_edit(
                 item=item, description="Tutoring", category="tuition", amount=amount, by=teacher
             )
+
+
+@pytest.mark.parametrize("decide", ["approve", "decline"])
+def test_only_a_role_that_approves_pp_spend_decides_a_previously_in_care_childs_item(
+    school, adopted, teacher, decide
+):
+    # The service holds the rule, not only the view: a DSL (who may edit attendance and
+    # exclusions but not approve PP+) is refused whoever calls it.
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.roles import Role
+    from tests.conftest import member
+
+    allocate(adopted, teacher, amount=P("2570.00"))
+    item = ask(adopted, teacher, P("100.00"))
+    dsl = member(school, Role.DSL)
+    with pytest.raises(PermissionDenied):
+        if decide == "approve":
+            approve(item, dsl)
+        else:
+            services.item_decline(item=item, reason="No", by=dsl, today=OCT_6)
+    item.refresh_from_db()
+    assert item.status == Status.REQUESTED
+    # The designated teacher holds the capability and may.
+    assert approve(item, teacher).status == Status.APPROVED
