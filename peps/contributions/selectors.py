@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from accounts.models import Membership
-from accounts.roles import Role
 from peps.contributions.models import ContributionAnswer, ContributionRequest
 from peps.contributions.questions import SECTION_OF_FIELD, Audience
 from peps.contributions.services import LINK_STATE_LABELS, LinkState, how_gathered, link_state
@@ -89,16 +87,6 @@ def people_to_ask(pep: PersonalEducationPlan, *, today: dt.date, asker) -> list[
             )
         )
     return people
-
-
-def dsl_team_emails(school) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(
-                school=school, role__in=[Role.DSL, Role.DEPUTY_DSL], user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
 
 
 def pep_credits(pep: PersonalEducationPlan) -> dict[str, list[str]]:

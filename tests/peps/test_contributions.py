@@ -137,6 +137,44 @@ def test_five_wrong_codes_lock_the_link(client, sent):
     assert AuditEvent.objects.filter(action=ContributionAction.LOCKED).count() == 1
 
 
+def test_a_stale_or_replaced_code_does_not_open_the_link(client, sent):
+    link, token = sent
+    with time_machine.travel(dt.datetime(2026, 10, 13, 10, 0, tzinfo=ZONE)):
+        client.post(reverse("contribute:start", args=[token]))
+        first = re.search(r"Your code is (\d{6})", deliver_last()).group(1)
+    # Asked for again: the first code stops working.
+    with time_machine.travel(dt.datetime(2026, 10, 13, 10, 2, tzinfo=ZONE)):
+        client.post(reverse("contribute:start", args=[token]))
+        second = re.search(r"Your code is (\d{6})", deliver_last()).group(1)
+        if first != second:
+            client.post(reverse("contribute:code", args=[token]), {"code": first})
+            assert client.get(reverse("contribute:answer", args=[token])).status_code == 302
+    # Past its half hour, the newest code is refused too.
+    with time_machine.travel(dt.datetime(2026, 10, 13, 10, 40, tzinfo=ZONE)):
+        client.post(reverse("contribute:code", args=[token]), {"code": second})
+        assert client.get(reverse("contribute:answer", args=[token])).status_code == 302
+
+
+def test_a_code_confirmed_on_one_link_does_not_open_another(client, sent, draft, teacher):
+    """Someone who confirmed their own link cannot reach another person's questions by
+    holding only its address."""
+    _, token = sent
+    ask(
+        draft,
+        teacher,
+        audience="social_worker",
+        questions=("social_worker_views",),
+        email="sw@la.test",
+    )
+    other_token = token_from(deliver_last(ASKED))
+    with at(D(2026, 10, 13)):
+        verified(client, token, None)
+        assert client.get(reverse("contribute:answer", args=[token])).status_code == 200
+        response = client.get(reverse("contribute:answer", args=[other_token]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("contribute:start", args=[other_token])
+
+
 def test_codes_cannot_be_asked_for_without_limit(client, sent):
     link, token = sent
     for minute in range(services.MAX_CODES + 1):
