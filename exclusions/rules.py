@@ -35,15 +35,15 @@ from decimal import Decimal
 
 from schools.schooldays import SchoolCalendar, TermDates, academic_year_of
 
-YEAR_LIMIT_DAYS = Decimal(45)
-BOARD_MUST_MEET_ABOVE = Decimal(15)
-BOARD_MEETS_IF_ASKED_ABOVE = Decimal(5)
-BOARD_MEETING_SCHOOL_DAYS = 15
-BOARD_MEETING_IF_ASKED_SCHOOL_DAYS = 50
-PROVISION_FROM_SCHOOL_DAY = 6
-NOTICE_SCHOOL_DAYS = 1
-REPEATED_IN_TERM = 2
-REPEATED_IN_YEAR = 3
+YEAR_LIMIT_DAYS = Decimal(45)  # DOMAIN.md 2.2
+BOARD_MUST_MEET_ABOVE = Decimal(15)  # DOMAIN.md 2.4
+BOARD_MEETS_IF_ASKED_ABOVE = Decimal(5)  # DOMAIN.md 2.4
+BOARD_MEETING_SCHOOL_DAYS = 15  # DOMAIN.md 2.4
+BOARD_MEETING_IF_ASKED_SCHOOL_DAYS = 50  # DOMAIN.md 2.4
+PROVISION_FROM_SCHOOL_DAY = 6  # DOMAIN.md 2.5
+NOTICE_SCHOOL_DAYS = 1  # Harbour's reading of "without delay", DOMAIN.md 2.3
+REPEATED_IN_TERM = 2  # the schools' policy (Bushey Heath appendix 3), not statute
+REPEATED_IN_YEAR = 3  # the schools' policy (Bushey Heath appendix 3), not statute
 
 
 @dataclass(frozen=True)

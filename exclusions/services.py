@@ -44,6 +44,20 @@ Kind = Exclusion.Kind
 Purpose = StatutoryNotice.Purpose
 
 
+def _audit(action, *, pupil: Pupil, obj, by, request, fields=(), values=None) -> None:
+    """The event of a write to ``obj``, one of ``pupil``'s records, by ``by``."""
+    audit_record(
+        action=action,
+        request=request,
+        actor=by,
+        school=pupil.school,
+        obj=obj,
+        pupil_id=pupil.pk,
+        fields=fields,
+        values=values,
+    )
+
+
 def settings_for(school) -> ExclusionSettings:
     """The school's settings, or the defaults (unsaved) before anyone has changed them."""
     return ExclusionSettings.objects.filter(school=school).first() or ExclusionSettings(
@@ -73,13 +87,12 @@ def risk_open(
     record = SuspensionRisk.objects.create(
         pupil=pupil, opened_on=today, opened_by=by, behaviour=behaviour, risk=risk
     )
-    audit_record(
-        action=ExclusionAction.RISK_OPENED,
-        request=request,
-        actor=by,
-        school=pupil.school,
+    _audit(
+        ExclusionAction.RISK_OPENED,
+        pupil=pupil,
         obj=record,
-        pupil_id=pupil.pk,
+        by=by,
+        request=request,
         fields=["behaviour", "risk"],
         values={"opened_on": today},
     )
@@ -129,13 +142,12 @@ def risk_consultation_record(
     risk.consulted_on, risk.adviser, risk.advice = consulted_on, adviser, advice
     risk.parents_consent_on = parents_consent_on
     risk.save()
-    audit_record(
-        action=ExclusionAction.RISK_CONSULTATION_RECORDED,
-        request=request,
-        actor=by,
-        school=pupil.school,
+    _audit(
+        ExclusionAction.RISK_CONSULTATION_RECORDED,
+        pupil=pupil,
         obj=risk,
-        pupil_id=pupil.pk,
+        by=by,
+        request=request,
         fields=changed,
         values={"consulted_on": consulted_on, "parents_consent_on": parents_consent_on},
     )
@@ -166,13 +178,12 @@ def risk_virtual_school_tell(
         due_by=rules.notice_due_by(calendar, today),
     )
     _queue_notice(notice, by=by)
-    audit_record(
-        action=ExclusionAction.RISK_VIRTUAL_SCHOOL_TOLD,
-        request=request,
-        actor=by,
-        school=pupil.school,
+    _audit(
+        ExclusionAction.RISK_VIRTUAL_SCHOOL_TOLD,
+        pupil=pupil,
         obj=risk,
-        pupil_id=pupil.pk,
+        by=by,
+        request=request,
     )
     return notice
 
@@ -198,13 +209,12 @@ def alternative_add(
     row = AlternativeTried.objects.create(
         risk=risk, kind=kind, other=other, started_on=started_on, ended_on=ended_on, outcome=outcome
     )
-    audit_record(
-        action=ExclusionAction.ALTERNATIVE_ADDED,
-        request=request,
-        actor=by,
-        school=risk.pupil.school,
+    _audit(
+        ExclusionAction.ALTERNATIVE_ADDED,
+        pupil=risk.pupil,
         obj=row,
-        pupil_id=risk.pupil_id,
+        by=by,
+        request=request,
         fields=["other", "outcome"] if other else ["outcome"],
         values={"kind": kind, "started_on": started_on, "ended_on": ended_on},
     )
@@ -217,13 +227,12 @@ def risk_close(*, risk: SuspensionRisk, by, today: dt.date, request=None) -> Sus
         raise ValidationError("This risk is already closed.")
     risk.closed_on = today
     risk.save(update_fields=["closed_on"])
-    audit_record(
-        action=ExclusionAction.RISK_CLOSED,
-        request=request,
-        actor=by,
-        school=risk.pupil.school,
+    _audit(
+        ExclusionAction.RISK_CLOSED,
+        pupil=risk.pupil,
         obj=risk,
-        pupil_id=risk.pupil_id,
+        by=by,
+        request=request,
         values={"closed_on": today},
     )
     return risk
@@ -333,7 +342,8 @@ def exclusion_decide(
                 {
                     "length": ValidationError(
                         f"This would take {pupil.display_name} to {after:g} school days of "
-                        f"suspension this school year; the law allows no more than 45. "
+                        f"suspension this school year; the law allows no more than "
+                        f"{rules.YEAR_LIMIT_DAYS:g}. "
                         f"{already:g} already used, so at most "
                         f"{rules.YEAR_LIMIT_DAYS - already:g} more.",
                         code="over_45_days",
@@ -360,13 +370,12 @@ def exclusion_decide(
         decided_by=by,
         in_care=in_care,
     )
-    audit_record(
-        action=ExclusionAction.DECIDED,
-        request=request,
-        actor=by,
-        school=pupil.school,
+    _audit(
+        ExclusionAction.DECIDED,
+        pupil=pupil,
         obj=exclusion,
-        pupil_id=pupil.pk,
+        by=by,
+        request=request,
         fields=["account"] + (["no_consultation_reason"] if exclusion.emergency else []),
         values={
             "kind": kind,
@@ -403,13 +412,12 @@ def exclusion_cancel(
     exclusion.cancelled_on, exclusion.cancelled_by = today, by
     exclusion.cancel_reason = reason
     exclusion.save(update_fields=["cancelled_on", "cancelled_by", "cancel_reason"])
-    audit_record(
-        action=ExclusionAction.CANCELLED,
-        request=request,
-        actor=by,
-        school=exclusion.pupil.school,
+    _audit(
+        ExclusionAction.CANCELLED,
+        pupil=exclusion.pupil,
         obj=exclusion,
-        pupil_id=exclusion.pupil_id,
+        by=by,
+        request=request,
         fields=["cancel_reason"],
         values={"cancelled_on": today},
     )
@@ -423,13 +431,12 @@ def _update(exclusion: Exclusion, *, action, by, request, fields: dict, values: 
     for name, value in fields.items():
         setattr(exclusion, name, value)
     exclusion.save(update_fields=list(fields))
-    audit_record(
-        action=action,
-        request=request,
-        actor=by,
-        school=exclusion.pupil.school,
+    _audit(
+        action,
+        pupil=exclusion.pupil,
         obj=exclusion,
-        pupil_id=exclusion.pupil_id,
+        by=by,
+        request=request,
         fields=changed,
         values={name: fields[name] for name in values},
     )
@@ -614,13 +621,12 @@ def notice_delivered(*, notice: StatutoryNotice, by, now: dt.datetime, request=N
         raise ValidationError("This notice is already recorded as sent.")
     notice.delivered_at, notice.delivered_by = now, by
     notice.save(update_fields=["delivered_at", "delivered_by"])
-    audit_record(
-        action=ExclusionAction.NOTICE_DELIVERED,
-        request=request,
-        actor=by,
-        school=notice.pupil.school,
+    _audit(
+        ExclusionAction.NOTICE_DELIVERED,
+        pupil=notice.pupil,
         obj=notice,
-        pupil_id=notice.pupil_id,
+        by=by,
+        request=request,
         values={"recipient": notice.recipient, "purpose": notice.purpose, "delivered_at": now},
     )
     return notice
@@ -660,13 +666,12 @@ def _repeated_alert(exclusion: Exclusion, *, calendar, request, by) -> None:
             school=pupil.school,
             pupil=pupil,
         )
-    audit_record(
-        action=ExclusionAction.REPEATED_ALERT,
-        request=request,
-        actor=by,
-        school=pupil.school,
+    _audit(
+        ExclusionAction.REPEATED_ALERT,
+        pupil=pupil,
         obj=exclusion,
-        pupil_id=pupil.pk,
+        by=by,
+        request=request,
     )
 
 
@@ -729,13 +734,12 @@ def reduced_timetable_add(
         review_on=review_on,
         created_by=by,
     )
-    audit_record(
-        action=ExclusionAction.REDUCED_TIMETABLE_ADDED,
-        request=request,
-        actor=by,
-        school=pupil.school,
+    _audit(
+        ExclusionAction.REDUCED_TIMETABLE_ADDED,
+        pupil=pupil,
         obj=timetable,
-        pupil_id=pupil.pk,
+        by=by,
+        request=request,
         fields=["reason"],
         values={"starts_on": starts_on, "review_on": review_on, "hours_per_week": hours_per_week},
     )
@@ -767,13 +771,12 @@ def reduced_timetable_review(
         timetable.reminder_sent_on = None
     timetable.ends_on = ends_on
     timetable.save()
-    audit_record(
-        action=ExclusionAction.REDUCED_TIMETABLE_REVIEWED,
-        request=request,
-        actor=by,
-        school=timetable.pupil.school,
+    _audit(
+        ExclusionAction.REDUCED_TIMETABLE_REVIEWED,
+        pupil=timetable.pupil,
         obj=timetable,
-        pupil_id=timetable.pupil_id,
+        by=by,
+        request=request,
         values={"reviewed_on": today, "review_on": timetable.review_on, "ends_on": ends_on},
     )
     return timetable

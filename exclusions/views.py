@@ -18,7 +18,7 @@ from core.access import requires
 from core.audit import audit_record
 from core.forms import saved
 from core.report_runs import report_run_request
-from exclusions import selectors, services
+from exclusions import rules, selectors, services
 from exclusions.access import exclusion_for, notice_for, risk_for, timetable_for
 from exclusions.audit import ExclusionAction
 from exclusions.forms import (
@@ -69,6 +69,18 @@ def _read(request, obj):
     )
 
 
+def _record_form(request, form, *, pupil, write, done, anchor, **page):
+    """A pathway form: on a valid POST, ``write(cleaned_data)`` (one service) and back to the
+    child's page at ``anchor`` (a string, or a function of what ``write`` returned); otherwise
+    the form again, with the service's refusals beside their fields (``core.forms.saved``)."""
+    written = []
+    posted = request.method == "POST" and form.is_valid()
+    if posted and saved(form, lambda: written.append(write(form.cleaned_data))):
+        messages.success(request, done)
+        return _to_pupil(pupil, anchor(written[0]) if callable(anchor) else anchor)
+    return _form_page(request, form, pupil=pupil, **page)
+
+
 @requires(Capability.VIEW_COHORT)
 def pupil(request, pupil_id: int):
     child = pupil_for(request, pupil_id, read=ExclusionAction.PUPIL_EXCLUSIONS_VIEWED)
@@ -94,28 +106,25 @@ def pupil(request, pupil_id: int):
 @requires(EDIT)
 def risk_open(request, pupil_id: int):
     child = pupil_for(request, pupil_id)
-    form = RiskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            services.risk_open(
-                pupil=child,
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-
-        if saved(form, write):
-            messages.success(request, "Risk of suspension recorded")
-            return _to_pupil(child, "risks")
+    today = timezone.localdate()
     lede = ""
-    if services.in_care_on(child, timezone.localdate()):
+    if services.in_care_on(child, today):
         lede = (
             f"{child.display_name} is in care: contact the Virtual School as soon as possible "
             "(suspension guidance). You can tell them from the next page."
         )
-    return _form_page(request, form, title="At risk of suspension", pupil=child, lede=lede)
+    return _record_form(
+        request,
+        RiskForm(request.POST or None),
+        pupil=child,
+        write=lambda data: services.risk_open(
+            pupil=child, by=request.user, today=today, request=request, **data
+        ),
+        done="Risk of suspension recorded",
+        anchor="risks",
+        title="At risk of suspension",
+        lede=lede,
+    )
 
 
 @requires(EDIT)
@@ -126,22 +135,17 @@ def risk_consultation(request, pk: int):
         name: getattr(risk, name)
         for name in ("parents_consent_on", "consulted_on", "adviser", "advice")
     }
-    form = ConsultationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            services.risk_consultation_record(
-                risk=risk,
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-
-        if saved(form, write):
-            messages.success(request, "Virtual School consultation recorded")
-            return _to_pupil(risk.pupil, "risks")
-    return _form_page(request, form, title="Virtual School consultation", pupil=risk.pupil)
+    return _record_form(
+        request,
+        ConsultationForm(request.POST or None, initial=initial),
+        pupil=risk.pupil,
+        write=lambda data: services.risk_consultation_record(
+            risk=risk, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
+        done="Virtual School consultation recorded",
+        anchor="risks",
+        title="Virtual School consultation",
+    )
 
 
 @require_POST
@@ -179,46 +183,38 @@ def risk_close(request, pk: int):
 def alternative_add(request, pk: int):
     risk = risk_for(request, pk)
     _read(request, risk)
-    form = AlternativeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            services.alternative_add(
-                risk=risk, by=request.user, request=request, **form.cleaned_data
-            )
-
-        if saved(form, write):
-            messages.success(request, "Alternative recorded")
-            return _to_pupil(risk.pupil, "risks")
-    return _form_page(request, form, title="Alternative tried", pupil=risk.pupil)
+    return _record_form(
+        request,
+        AlternativeForm(request.POST or None),
+        pupil=risk.pupil,
+        write=lambda data: services.alternative_add(
+            risk=risk, by=request.user, request=request, **data
+        ),
+        done="Alternative recorded",
+        anchor="risks",
+        title="Alternative tried",
+    )
 
 
 @requires(Capability.DECIDE_EXCLUSION)
 def decide(request, pupil_id: int):
     child = pupil_for(request, pupil_id)
     today = timezone.localdate()
-    form = DecisionForm(request.POST or None)
-    created = {}
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            created["exclusion"] = services.exclusion_decide(
-                pupil=child, by=request.user, today=today, request=request, **form.cleaned_data
-            )
-
-        if saved(form, write):
-            messages.success(request, "Decision recorded. The statutory notices are in the outbox.")
-            return _to_pupil(child, f"exclusion-{created['exclusion'].pk}")
     data = selectors.pupil_exclusions(child, today=today, day_one=True)
     lede = (
-        f"{data.year_days:g} of 45 school days of suspension used this school year. Harbour "
-        "works out the last day and the return date from the term dates."
+        f"{data.year_days:g} of {rules.YEAR_LIMIT_DAYS:g} school days of suspension used this "
+        "school year. Harbour works out the last day and the return date from the term dates."
     )
-    return _form_page(
+    return _record_form(
         request,
-        form,
-        title="Suspend or exclude",
+        DecisionForm(request.POST or None),
         pupil=child,
+        write=lambda data: services.exclusion_decide(
+            pupil=child, by=request.user, today=today, request=request, **data
+        ),
+        done="Decision recorded. The statutory notices are in the outbox.",
+        anchor=lambda exclusion: f"exclusion-{exclusion.pk}",
+        title="Suspend or exclude",
         button="Record decision",
         lede=lede,
     )
@@ -227,12 +223,15 @@ def decide(request, pupil_id: int):
 def _exclusion_form(request, pk, form_class, *, title, initial, write, done):
     exclusion = exclusion_for(request, pk)
     _read(request, exclusion)
-    form = form_class(request.POST or None, initial=initial(exclusion))
-    posted = request.method == "POST" and form.is_valid()
-    if posted and saved(form, lambda: write(exclusion, form.cleaned_data)):
-        messages.success(request, done)
-        return _to_pupil(exclusion.pupil, f"exclusion-{exclusion.pk}")
-    return _form_page(request, form, title=title, pupil=exclusion.pupil)
+    return _record_form(
+        request,
+        form_class(request.POST or None, initial=initial(exclusion)),
+        pupil=exclusion.pupil,
+        write=lambda data: write(exclusion, data),
+        done=done,
+        anchor=f"exclusion-{exclusion.pk}",
+        title=title,
+    )
 
 
 @requires(Capability.DECIDE_EXCLUSION)
@@ -345,26 +344,16 @@ def notice_letter(request, pk: int):
 @requires(EDIT)
 def timetable_add(request, pupil_id: int):
     child = pupil_for(request, pupil_id)
-    form = ReducedTimetableForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            services.reduced_timetable_add(
-                pupil=child,
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-
-        if saved(form, write):
-            messages.success(request, "Reduced timetable recorded")
-            return _to_pupil(child, "timetables")
-    return _form_page(
+    return _record_form(
         request,
-        form,
-        title="Reduced timetable",
+        ReducedTimetableForm(request.POST or None),
         pupil=child,
+        write=lambda data: services.reduced_timetable_add(
+            pupil=child, by=request.user, today=timezone.localdate(), request=request, **data
+        ),
+        done="Reduced timetable recorded",
+        anchor="timetables",
+        title="Reduced timetable",
         lede="Sessions missed under an agreed reduced timetable are coded C2 in the register.",
     )
 
@@ -373,22 +362,21 @@ def timetable_add(request, pupil_id: int):
 def timetable_review(request, pk: int):
     timetable = timetable_for(request, pk)
     _read(request, timetable)
-    form = TimetableReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            services.reduced_timetable_review(
-                timetable=timetable,
-                by=request.user,
-                today=timezone.localdate(),
-                request=request,
-                **form.cleaned_data,
-            )
-
-        if saved(form, write):
-            messages.success(request, "Review recorded")
-            return _to_pupil(timetable.pupil, "timetables")
-    return _form_page(request, form, title="Review the reduced timetable", pupil=timetable.pupil)
+    return _record_form(
+        request,
+        TimetableReviewForm(request.POST or None),
+        pupil=timetable.pupil,
+        write=lambda data: services.reduced_timetable_review(
+            timetable=timetable,
+            by=request.user,
+            today=timezone.localdate(),
+            request=request,
+            **data,
+        ),
+        done="Review recorded",
+        anchor="timetables",
+        title="Review the reduced timetable",
+    )
 
 
 @requires(Capability.VIEW_COHORT)

@@ -27,7 +27,9 @@ def test_only_the_head_may_decide_a_suspension(dt_client, head_client, school):
     assert not Exclusion.objects.exists()
     response = head_client.post(url, DECISION)
     assert response.status_code == 302
-    assert Exclusion.objects.get().return_date.isoformat() == "2026-10-20"
+    exclusion = Exclusion.objects.get()
+    assert exclusion.return_date.isoformat() == "2026-10-20"
+    assert response.url == f"/exclusions/pupil/{pupil.pk}/#exclusion-{exclusion.pk}"
 
 
 @time_machine.travel("2026-10-14 10:00 +01:00", tick=False)
