@@ -330,6 +330,13 @@ def pep_report(school, period: Period, *, threshold: int, today: dt.date) -> Rep
 # --- Attainment against peers ----------------------------------------------------------------
 
 ATTAINMENT_GROUPS = [CohortGroup.CIC, CohortGroup.CPIC, CohortGroup.CWSW]
+ATTAINMENT_HEADERS = [
+    "Subject",
+    "In care",
+    "Previously in care",
+    "With a social worker",
+    "All pupils",
+]
 
 
 def standard_point(scale: str) -> str:
@@ -425,13 +432,7 @@ def attainment_dashboard(school, period: Period, *, capabilities, today: dt.date
         tables=[
             Table(
                 caption=f"At {data['point']} or above, {data['term']}",
-                headers=[
-                    "Subject",
-                    "In care",
-                    "Previously in care",
-                    "With a social worker",
-                    "All pupils",
-                ],
+                headers=ATTAINMENT_HEADERS,
                 rows=rows,
                 key="attainment",
             )
@@ -473,13 +474,7 @@ def attainment_report(school, period: Period, *, threshold: int, today: dt.date)
         tables=[
             Table(
                 caption=f"At {data['point']} or above, {data['term']}",
-                headers=[
-                    "Subject",
-                    "In care",
-                    "Previously in care",
-                    "With a social worker",
-                    "All pupils",
-                ],
+                headers=ATTAINMENT_HEADERS,
                 rows=rows,
             )
         ],
@@ -621,7 +616,7 @@ def training_figures(school, period: Period) -> dict:
     }
 
 
-def _training_table(data, period: Period) -> Table:
+def training_table(data, period: Period) -> Table:
     return Table(
         caption=f"Training days in {period.label} (expected: {data['expected']:g} a year)",
         headers=["Role", "Name", "Days", "Expectation met"],
@@ -649,7 +644,7 @@ def training_dashboard(school, period: Period, *, capabilities, today: dt.date) 
                 children=False,
             ),
         ],
-        tables=[_training_table(data, period)],
+        tables=[training_table(data, period)],
     )
 
 
@@ -666,7 +661,7 @@ def training_report(school, period: Period, *, threshold: int, today: dt.date) -
             f"{sessions} session{'s' if sessions != 1 else ''} on attachment and "
             f"trauma-informed practice ({staff} attendances)."
         ],
-        tables=[_training_table(data, period)],
+        tables=[training_table(data, period)],
     )
 
 

@@ -44,7 +44,7 @@ from reports.forms import (
 )
 from reports.models import GovernorsReport, PeerAttainment, TermlyAttainment, TrainingRecord
 from reports.periods import chosen_period, period_key, periods_for, year_period
-from reports.sections import settings_for
+from reports.sections import settings_for, training_figures, training_table
 from schools.models import Term
 from schools.schooldays import SchoolCalendar, academic_year_of
 
@@ -275,6 +275,14 @@ def governors_download(request, pk: int):
 # --- Training, peer attainment, settings -----------------------------------------------------
 
 
+def _school_terms(request) -> list[Term]:
+    return list(
+        Term.objects.filter(academic_year__school=request.school)
+        .select_related("academic_year")
+        .order_by("-first_day")
+    )
+
+
 @requires(Capability.VIEW_DASHBOARD)
 def training(request):
     today = timezone.localdate()
@@ -288,9 +296,7 @@ def training(request):
     records = TrainingRecord.objects.filter(
         school=request.school, date__gte=period.first_day, date__lte=period.last_day
     ).prefetch_related("attendees")
-    from reports.sections import _training_table, training_figures
-
-    table = _training_table(training_figures(request.school, period), period)
+    table = training_table(training_figures(request.school, period), period)
     return render(
         request,
         "reports/training.html",
@@ -329,12 +335,7 @@ def training_add(request):
 
 @requires(Capability.EDIT_PUPILS)
 def peer_attainment(request):
-    calendar = SchoolCalendar.for_school(request.school)
-    terms = list(
-        Term.objects.filter(academic_year__school=request.school)
-        .select_related("academic_year")
-        .order_by("-first_day")
-    )
+    terms = _school_terms(request)
     scale = pep_settings_for(request.school).attainment_scale
     form = PeerAttainmentForm(request.POST or None, terms=terms, scale=scale)
     if request.method == "POST" and form.is_valid():
@@ -359,7 +360,6 @@ def peer_attainment(request):
         .select_related("term__academic_year")
         .order_by("-term__first_day", "subject", "point")
     )
-    del calendar
     return render(request, "reports/peer_attainment.html", {"form": form, "rows": rows})
 
 
@@ -417,14 +417,6 @@ def peer_attainment_upload(request):
 # --- Termly attainment of children previously in care or with a social worker ----------------
 
 TERMLY_GROUPS = [CohortGroup.CPIC.value, CohortGroup.CWSW.value]
-
-
-def _school_terms(request) -> list[Term]:
-    return list(
-        Term.objects.filter(academic_year__school=request.school)
-        .select_related("academic_year")
-        .order_by("-first_day")
-    )
 
 
 def _chosen_term(request, terms: list[Term], today) -> Term | None:
