@@ -77,7 +77,7 @@ def concern_list(request):
     concerns = school_records_or_own(request, Concern, full_capability=Capability.ACT_ON_CONCERNS)
     # The raiser's list shows no status and cannot be filtered by it: whether the DSL team
     # closed a concern is the DSL's record, not the raiser's.
-    status = request.GET.get("status", "open" if acts else "all")
+    status = request.GET.get("status", "open") if acts else "all"
     listed = selectors.concern_list(concerns)
     if status == "closed":
         listed = listed.filter(status_kind=Decision.Kind.CLOSED)
