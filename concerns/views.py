@@ -55,13 +55,29 @@ def _form_page(request, form, *, title, concern=None, caption="", button="Save",
     )
 
 
+def _add_to_concern(request, found, form, write, *, done, title, lede=""):
+    """The DSL team's page adding one record to the concern ``found`` (nothing on it is ever
+    changed): on a valid POST, ``write(cleaned_data)`` (the one service) and back to the
+    concern; otherwise the form page."""
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(form, lambda: write(form.cleaned_data))
+    ):
+        messages.success(request, done)
+        return redirect("concerns:concern", pk=found.pk)
+    return _form_page(request, form, title=title, concern=found, lede=lede)
+
+
 @requires(any_of=RAISERS)
 def concern_list(request):
     """The DSL team's list of every concern of the school (open first by default), or a member of
     staff's list of the concerns they raised."""
     acts = may_act(request)
     concerns = school_records_or_own(request, Concern, full_capability=Capability.ACT_ON_CONCERNS)
-    status = request.GET.get("status", "open" if acts else "all")
+    # The raiser's list shows no status and cannot be filtered by it: whether the DSL team
+    # closed a concern is the DSL's record, not the raiser's.
+    status = request.GET.get("status", "open") if acts else "all"
     listed = selectors.concern_list(concerns)
     if status == "closed":
         listed = listed.filter(status_kind=Decision.Kind.CLOSED)
@@ -193,24 +209,23 @@ def concern(request, pk: int):
 def action_add(request, pk: int):
     found = concern_for(request, pk, write=True)
     form = ActionForm(request.POST or None, initial={"taken_by": request.user.full_name})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if saved(
-            form,
-            lambda: services.concern_action_record(
-                concern=found,
-                by=request.user,
-                kind=data["kind"],
-                taken_on=data["taken_on"],
-                taken_by=data["taken_by"],
-                details=data["details"],
-                today=timezone.localdate(),
-                request=request,
-            ),
-        ):
-            messages.success(request, "Action recorded")
-            return redirect("concerns:concern", pk=found.pk)
-    return _form_page(request, form, title="Record an action", concern=found)
+    return _add_to_concern(
+        request,
+        found,
+        form,
+        lambda data: services.concern_action_record(
+            concern=found,
+            by=request.user,
+            kind=data["kind"],
+            taken_on=data["taken_on"],
+            taken_by=data["taken_by"],
+            details=data["details"],
+            today=timezone.localdate(),
+            request=request,
+        ),
+        done="Action recorded",
+        title="Record an action",
+    )
 
 
 @requires(Capability.ACT_ON_CONCERNS)
@@ -223,22 +238,21 @@ def decision_add(request, pk: int):
         if k == Decision.Kind.DECISION or (k == Decision.Kind.REOPENED) == closed
     ]
     form = DecisionForm(request.POST or None, choices=choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if saved(
-            form,
-            lambda: services.concern_decision_record(
-                concern=found,
-                by=request.user,
-                kind=data["kind"],
-                decision=data["decision"],
-                reason=data["reason"],
-                request=request,
-            ),
-        ):
-            messages.success(request, "Decision recorded")
-            return redirect("concerns:concern", pk=found.pk)
-    return _form_page(request, form, title="Record a decision or the outcome", concern=found)
+    return _add_to_concern(
+        request,
+        found,
+        form,
+        lambda data: services.concern_decision_record(
+            concern=found,
+            by=request.user,
+            kind=data["kind"],
+            decision=data["decision"],
+            reason=data["reason"],
+            request=request,
+        ),
+        done="Decision recorded",
+        title="Record a decision or the outcome",
+    )
 
 
 @requires(Capability.ACT_ON_CONCERNS)
@@ -255,28 +269,20 @@ def addendum_add(request, pk: int):
         decision = Decision.objects.filter(concern=found, pk=_int(raw)).first()
         about = f"the decision “{decision}”" if decision else about
     form = AddendumForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and saved(
-            form,
-            lambda: services.concern_addendum_add(
-                concern=found,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                action=action,
-                decision=decision,
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, "Addendum added")
-        return redirect("concerns:concern", pk=found.pk)
-    return _form_page(
+    return _add_to_concern(
         request,
+        found,
         form,
+        lambda data: services.concern_addendum_add(
+            concern=found,
+            by=request.user,
+            text=data["text"],
+            action=action,
+            decision=decision,
+            request=request,
+        ),
+        done="Addendum added",
         title="Add an addendum",
-        concern=found,
         lede=f"To {about}. Nothing already written is changed.",
     )
 
@@ -292,21 +298,20 @@ def _int(value) -> int:
 def link_add(request, pk: int):
     found = concern_for(request, pk, write=True)
     form = LinkForm(request.POST or None, school=request.school)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if saved(
-            form,
-            lambda: services.concern_link(
-                concern=found,
-                by=request.user,
-                linked=data["reference"],
-                reason=data["reason"],
-                request=request,
-            ),
-        ):
-            messages.success(request, "Concerns linked")
-            return redirect("concerns:concern", pk=found.pk)
-    return _form_page(request, form, title="Link to another concern", concern=found)
+    return _add_to_concern(
+        request,
+        found,
+        form,
+        lambda data: services.concern_link(
+            concern=found,
+            by=request.user,
+            linked=data["reference"],
+            reason=data["reason"],
+            request=request,
+        ),
+        done="Concerns linked",
+        title="Link to another concern",
+    )
 
 
 @requires(Capability.ACT_ON_CONCERNS)

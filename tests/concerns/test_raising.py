@@ -169,3 +169,43 @@ def test_the_seen_time_cannot_be_in_the_future(school):
             pupils=[PupilFactory(school=school)],
             seen_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
         )
+
+
+def test_the_raiser_reads_back_only_what_they_wrote_not_the_dsl_s_notes_or_outcome(client, school):
+    """The raiser's read-back is "the concern you raised, as you wrote it" (DESIGN.md role
+    table: only their own, read-only). What the DSL team added to it, and whether they closed
+    it, are the DSL's record: the raiser's list shows no status, and neither does the page."""
+    from concerns.models import Decision
+    from concerns.services import concern_addendum_add, concern_decision_record
+
+    me, dsl = member(school, Role.STAFF), member(school, Role.DSL)
+    mine = raise_concern(school, by=me, pupils=[PupilFactory(school=school)])
+    concern_addendum_add(concern=mine, by=dsl, text="Strategy meeting with police planned")
+    concern_decision_record(
+        concern=mine,
+        by=dsl,
+        kind=Decision.Kind.CLOSED,
+        decision="Closed after the referral",
+        reason="Social care took the case",
+    )
+    sign_in(client, me)
+    page = client.get(reverse("concerns:concern", args=[mine.pk])).content.decode()
+    assert "Bruise on the left forearm" in page  # what they wrote
+    assert "Strategy meeting" not in page
+    assert "Closed" not in page
+
+
+def test_the_raiser_cannot_learn_which_of_their_concerns_were_closed_by_filtering(client, school):
+    from concerns.models import Decision
+    from concerns.services import concern_decision_record
+
+    me, dsl = member(school, Role.STAFF), member(school, Role.DSL)
+    closed = raise_concern(school, by=me, pupils=[PupilFactory(school=school)])
+    still_open = raise_concern(school, by=me, pupils=[PupilFactory(school=school)])
+    concern_decision_record(
+        concern=closed, by=dsl, kind=Decision.Kind.CLOSED, decision="Closed", reason="Done"
+    )
+    sign_in(client, me)
+    for status in ("open", "closed"):
+        listing = client.get(reverse("concerns:list"), {"status": status}).content.decode()
+        assert closed.reference in listing and still_open.reference in listing
